@@ -1,0 +1,377 @@
+//! Aggregations by integer group codes.
+//!
+//! `groups[i]` is the code of row `i`: `0 <= code < n_groups`; a negative code
+//! (pandas' `-1` for a missing key) skips the row; a code `>= n_groups` is an
+//! error. Missing values are skipped. Empty groups give 0 (sum, count,
+//! power_sum) or NaN. Rows are cut into blocks whose size depends only on
+//! `n_groups`, each block aggregates into its own per-group accumulators, and
+//! the blocks merge in the fixed tree: bit-identical for any thread count.
+
+use crate::parallel::tree_reduce;
+use crate::{Error, Float, Result};
+
+/// An integer type usable as a group code (`i64`, `i32`).
+///
+/// ```
+/// use ferroscore::aggregate::GroupCode;
+/// assert_eq!(7_i32.code(), 7_i64);
+/// ```
+pub trait GroupCode: Copy + Send + Sync {
+    /// The code as `i64`.
+    fn code(self) -> i64;
+}
+
+impl GroupCode for i64 {
+    #[inline(always)]
+    fn code(self) -> i64 {
+        self
+    }
+}
+
+impl GroupCode for i32 {
+    #[inline(always)]
+    fn code(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+/// The most groups accepted beyond the number of rows.
+const MAX_EXTRA_GROUPS: usize = 1 << 24;
+
+/// One per-group aggregation: accumulate, merge, finish.
+trait Agg: Sync {
+    type Acc: Copy + Send + Sync;
+    const INIT: Self::Acc;
+    fn add(&self, g: usize, acc: &mut Self::Acc, v: f64);
+    fn merge(a: &mut Self::Acc, b: &Self::Acc);
+}
+
+/// Checks the inputs and resolves `n_groups` (default: largest code + 1).
+fn resolve<T, G: GroupCode>(x: &[T], groups: &[G], n_groups: Option<usize>) -> Result<usize> {
+    if groups.len() != x.len() {
+        return Err(Error::LengthMismatch {
+            name: "groups",
+            expected: x.len(),
+            actual: groups.len(),
+        });
+    }
+    let ng = match n_groups {
+        Some(ng) => ng,
+        None => groups
+            .iter()
+            .map(|g| g.code())
+            .max()
+            .map_or(0, |m| (m.max(-1) + 1) as usize),
+    };
+    if ng > x.len().max(MAX_EXTRA_GROUPS) {
+        return Err(Error::invalid(
+            "n_groups",
+            format!("{ng} groups for {} rows is more than this library allocates (at most max(rows, 2^24))", x.len()),
+        ));
+    }
+    Ok(ng)
+}
+
+/// The per-group accumulators of the whole input.
+fn reduce<T: Float, G: GroupCode, A: Agg>(
+    x: &[T],
+    groups: &[G],
+    ng: usize,
+    agg: &A,
+) -> Result<Vec<A::Acc>> {
+    let n = x.len();
+    let rows = (ng.saturating_mul(16)).max(1 << 16);
+    let blocks = n.div_ceil(rows).max(1);
+    tree_reduce(
+        blocks,
+        &|b| {
+            let lo = (b * rows).min(n);
+            let hi = (lo + rows).min(n);
+            let mut acc = vec![A::INIT; ng];
+            for i in lo..hi {
+                let c = groups[i].code();
+                if c < 0 {
+                    continue;
+                }
+                match acc.get_mut(c as usize) {
+                    Some(a) => agg.add(c as usize, a, x[i].to_f64()),
+                    None => {
+                        return Err(Error::GroupOutOfRange {
+                            row: i,
+                            code: c,
+                            n_groups: ng,
+                        })
+                    }
+                }
+            }
+            Ok(acc)
+        },
+        &|a: Result<Vec<A::Acc>>, b: Result<Vec<A::Acc>>| {
+            let mut a = a?;
+            let b = b?;
+            for (x, y) in a.iter_mut().zip(&b) {
+                A::merge(x, y);
+            }
+            Ok(a)
+        },
+    )
+}
+
+struct Sum;
+impl Agg for Sum {
+    type Acc = f64;
+    const INIT: f64 = 0.0;
+    #[inline(always)]
+    fn add(&self, _: usize, acc: &mut f64, v: f64) {
+        *acc += if v.is_nan() { 0.0 } else { v };
+    }
+    fn merge(a: &mut f64, b: &f64) {
+        *a += b;
+    }
+}
+
+struct PowerSum(f64);
+impl Agg for PowerSum {
+    type Acc = f64;
+    const INIT: f64 = 0.0;
+    #[inline(always)]
+    fn add(&self, _: usize, acc: &mut f64, v: f64) {
+        if v > 0.0 {
+            *acc += if self.0 == 1.5 {
+                v * v.sqrt()
+            } else {
+                v.powf(self.0)
+            };
+        }
+    }
+    fn merge(a: &mut f64, b: &f64) {
+        *a += b;
+    }
+}
+
+/// Sum and count.
+struct SumCount;
+impl Agg for SumCount {
+    type Acc = (f64, u64);
+    const INIT: (f64, u64) = (0.0, 0);
+    #[inline(always)]
+    fn add(&self, _: usize, acc: &mut (f64, u64), v: f64) {
+        let obs = !v.is_nan();
+        acc.0 += if obs { v } else { 0.0 };
+        acc.1 += obs as u64;
+    }
+    fn merge(a: &mut (f64, u64), b: &(f64, u64)) {
+        a.0 += b.0;
+        a.1 += b.1;
+    }
+}
+
+/// Sum of squared deviations from known group means.
+struct M2<'a>(&'a [f64]);
+impl Agg for M2<'_> {
+    type Acc = f64;
+    const INIT: f64 = 0.0;
+    #[inline(always)]
+    fn add(&self, g: usize, acc: &mut f64, v: f64) {
+        if !v.is_nan() {
+            let d = v - self.0[g];
+            *acc += d * d;
+        }
+    }
+    fn merge(a: &mut f64, b: &f64) {
+        *a += b;
+    }
+}
+
+/// Minimum (`MAX = false`) or maximum; NaN while empty.
+struct Extreme<const MAX: bool>;
+impl<const MAX: bool> Agg for Extreme<MAX> {
+    type Acc = f64;
+    const INIT: f64 = f64::NAN;
+    #[inline(always)]
+    fn add(&self, _: usize, acc: &mut f64, v: f64) {
+        let better = if MAX { v > *acc } else { v < *acc };
+        if better || (acc.is_nan() && !v.is_nan()) {
+            *acc = v;
+        }
+    }
+    fn merge(a: &mut f64, b: &f64) {
+        Self.add(0, a, *b);
+    }
+}
+
+fn finish<T: Float, A>(acc: Vec<A>, f: impl Fn(&A) -> f64) -> Vec<T> {
+    acc.iter().map(|a| T::from_f64(f(a))).collect()
+}
+
+fn mean_of(a: &(f64, u64)) -> f64 {
+    if a.1 == 0 {
+        f64::NAN
+    } else {
+        a.0 / a.1 as f64
+    }
+}
+
+/// Per-group variance: group means, then squared deviations (two passes).
+fn group_var_f64<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+    ddof: usize,
+) -> Result<Vec<f64>> {
+    let ng = resolve(x, groups, n_groups)?;
+    let sc = reduce(x, groups, ng, &SumCount)?;
+    let means: Vec<f64> = sc.iter().map(mean_of).collect();
+    let m2 = reduce(x, groups, ng, &M2(&means))?;
+    Ok(sc
+        .iter()
+        .zip(&m2)
+        .map(|(&(_, c), &m2)| {
+            if c <= ddof as u64 {
+                f64::NAN
+            } else {
+                m2 / (c - ddof as u64) as f64
+            }
+        })
+        .collect())
+}
+
+/// Per-group sum.
+///
+/// ```
+/// use ferroscore::aggregate::group_sum;
+/// let s = group_sum(&[1.0_f64, 2.0, 3.0, f64::NAN], &[0_i64, 1, 0, 1], None)?;
+/// assert_eq!(s, vec![4.0, 2.0]);
+/// assert!(group_sum(&[1.0_f64], &[5_i64], Some(2)).is_err());
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_sum<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+) -> Result<Vec<T>> {
+    let ng = resolve(x, groups, n_groups)?;
+    Ok(finish(reduce(x, groups, ng, &Sum)?, |&a| a))
+}
+
+/// Per-group count of non-missing values.
+///
+/// ```
+/// use ferroscore::aggregate::group_count;
+/// assert_eq!(group_count(&[1.0_f32, f32::NAN, 3.0], &[0_i32, 0, 2], None)?, vec![1.0, 0.0, 1.0]);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_count<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+) -> Result<Vec<T>> {
+    let ng = resolve(x, groups, n_groups)?;
+    Ok(finish(reduce(x, groups, ng, &SumCount)?, |a| a.1 as f64))
+}
+
+/// Per-group mean (NaN for empty groups).
+///
+/// ```
+/// use ferroscore::aggregate::group_mean;
+/// let m = group_mean(&[1.0_f64, 2.0, 3.0], &[0_i64, 0, -1], Some(2))?;
+/// assert_eq!(m[0], 1.5);
+/// assert!(m[1].is_nan());
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_mean<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+) -> Result<Vec<T>> {
+    let ng = resolve(x, groups, n_groups)?;
+    Ok(finish(reduce(x, groups, ng, &SumCount)?, mean_of))
+}
+
+/// Per-group variance with `ddof` (NaN when a group has `count <= ddof`).
+///
+/// ```
+/// use ferroscore::aggregate::group_var;
+/// assert_eq!(group_var(&[1.0_f64, 3.0, 5.0], &[0_i64, 0, 1], None, 1)?[0], 2.0);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_var<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+    ddof: usize,
+) -> Result<Vec<T>> {
+    Ok(group_var_f64(x, groups, n_groups, ddof)?
+        .into_iter()
+        .map(T::from_f64)
+        .collect())
+}
+
+/// Per-group standard deviation with `ddof`.
+///
+/// ```
+/// use ferroscore::aggregate::group_std;
+/// assert_eq!(group_std(&[1.0_f64, 3.0], &[0_i64, 0], None, 1)?[0], 2.0_f64.sqrt());
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_std<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+    ddof: usize,
+) -> Result<Vec<T>> {
+    Ok(group_var_f64(x, groups, n_groups, ddof)?
+        .into_iter()
+        .map(|v| T::from_f64(v.sqrt()))
+        .collect())
+}
+
+/// Per-group minimum (NaN for empty groups).
+///
+/// ```
+/// use ferroscore::aggregate::group_min;
+/// assert_eq!(group_min(&[3.0_f64, 1.0, 2.0], &[0_i64, 0, 1], None)?, vec![1.0, 2.0]);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_min<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+) -> Result<Vec<T>> {
+    let ng = resolve(x, groups, n_groups)?;
+    Ok(finish(reduce(x, groups, ng, &Extreme::<false>)?, |&a| a))
+}
+
+/// Per-group maximum (NaN for empty groups).
+///
+/// ```
+/// use ferroscore::aggregate::group_max;
+/// assert_eq!(group_max(&[3.0_f64, 1.0, 2.0], &[0_i64, 0, 1], None)?, vec![3.0, 2.0]);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_max<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+) -> Result<Vec<T>> {
+    let ng = resolve(x, groups, n_groups)?;
+    Ok(finish(reduce(x, groups, ng, &Extreme::<true>)?, |&a| a))
+}
+
+/// Per-group sum of `v^p` over `v > 0`.
+///
+/// ```
+/// use ferroscore::aggregate::group_power_sum;
+/// assert_eq!(group_power_sum(&[4.0_f64, -1.0, 9.0], &[0_i64, 0, 1], None, 1.5)?, vec![8.0, 27.0]);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn group_power_sum<T: Float, G: GroupCode>(
+    x: &[T],
+    groups: &[G],
+    n_groups: Option<usize>,
+    p: f64,
+) -> Result<Vec<T>> {
+    crate::error::check_finite("p", p)?;
+    let ng = resolve(x, groups, n_groups)?;
+    Ok(finish(reduce(x, groups, ng, &PowerSum(p))?, |&a| a))
+}

@@ -1,0 +1,175 @@
+//! Rolling median and quantiles: the window's values kept sorted.
+//!
+//! A sorted multiset in blocks (a two-level sorted list): blocks of at most
+//! `2 * cap` values, `cap` about `2 * sqrt(w)` (and at least 128), so a
+//! window of up to 256 values is one flat sorted array — a binary search and a
+//! short `memmove` per insert or removal, the fastest layout for the usual
+//! windows — while large windows cost O(log w + sqrt w) per row instead of
+//! O(w).
+
+use super::window::Window;
+use super::Interpolation;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Sorted {
+    blocks: Vec<Vec<f64>>,
+    len: usize,
+    cap: usize,
+}
+
+impl Sorted {
+    fn new(w: usize) -> Self {
+        Sorted {
+            blocks: vec![Vec::new()],
+            len: 0,
+            cap: (w.isqrt().saturating_mul(2)).max(128),
+        }
+    }
+
+    /// The first block whose largest value is >= v (else the last block).
+    #[inline(always)]
+    fn find_block(&self, v: f64) -> usize {
+        let i = self
+            .blocks
+            .partition_point(|b| b.last().is_some_and(|&last| last < v));
+        i.min(self.blocks.len() - 1)
+    }
+
+    fn insert(&mut self, v: f64) {
+        let bi = self.find_block(v);
+        let b = &mut self.blocks[bi];
+        let p = b.partition_point(|&y| y < v);
+        b.insert(p, v);
+        self.len += 1;
+        if b.len() > 2 * self.cap {
+            let tail = b.split_off(self.cap);
+            self.blocks.insert(bi + 1, tail);
+        }
+    }
+
+    fn remove(&mut self, v: f64) {
+        let bi = self.find_block(v);
+        let b = &mut self.blocks[bi];
+        let p = b.partition_point(|&y| y < v);
+        if p < b.len() && b[p] == v {
+            b.remove(p);
+            self.len -= 1;
+            if b.is_empty() && self.blocks.len() > 1 {
+                self.blocks.remove(bi);
+            }
+        }
+    }
+
+    /// The `k`-th smallest value (0-based), `k < len`.
+    #[inline(always)]
+    fn get(&self, mut k: usize) -> f64 {
+        for b in &self.blocks {
+            if k < b.len() {
+                return b[k];
+            }
+            k -= b.len();
+        }
+        f64::NAN
+    }
+}
+
+/// The sorted window plus its count of missing values.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Order {
+    sorted: Sorted,
+    n_nan: usize,
+}
+
+impl Order {
+    pub(super) fn new(w: usize) -> Self {
+        Order {
+            sorted: Sorted::new(w),
+            n_nan: 0,
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn push(&mut self, win: &mut Window, v: f64) {
+        let old = win.push(v);
+        self.forget(old);
+        if v.is_nan() {
+            self.n_nan += 1;
+        } else {
+            self.sorted.insert(v);
+        }
+    }
+
+    pub(super) fn push_absent(&mut self, win: &mut Window) {
+        let old = win.push_absent();
+        self.forget(old);
+    }
+
+    #[inline(always)]
+    fn forget(&mut self, old: Option<f64>) {
+        match old {
+            Some(o) if o.is_nan() => self.n_nan -= 1,
+            Some(o) => self.sorted.remove(o),
+            None => {}
+        }
+    }
+
+    #[inline(always)]
+    fn blocked(&self, minp: usize, skipna: bool) -> bool {
+        let n = self.sorted.len;
+        n < minp || n == 0 || (!skipna && self.n_nan > 0)
+    }
+
+    /// pandas' rolling median: the middle value, or the mean of the two.
+    #[inline(always)]
+    pub(super) fn median(&self, minp: usize, skipna: bool) -> f64 {
+        if self.blocked(minp, skipna) {
+            return f64::NAN;
+        }
+        let n = self.sorted.len;
+        let mid = n / 2;
+        if n % 2 == 1 {
+            self.sorted.get(mid)
+        } else {
+            (self.sorted.get(mid) + self.sorted.get(mid - 1)) / 2.0
+        }
+    }
+
+    /// pandas' rolling quantile with its five interpolation rules.
+    #[inline(always)]
+    pub(super) fn quantile(&self, minp: usize, skipna: bool, q: f64, how: Interpolation) -> f64 {
+        if self.blocked(minp, skipna) {
+            return f64::NAN;
+        }
+        let n = self.sorted.len;
+        if n == 1 {
+            return self.sorted.get(0);
+        }
+        let pos = q * (n - 1) as f64;
+        let idx = pos as usize;
+        let frac = pos - idx as f64;
+        let lo = self.sorted.get(idx);
+        if frac == 0.0 {
+            return lo;
+        }
+        let hi = || self.sorted.get(idx + 1);
+        match how {
+            Interpolation::Linear => lo + (hi() - lo) * frac,
+            Interpolation::Lower => lo,
+            Interpolation::Higher => hi(),
+            Interpolation::Nearest => {
+                if frac == 0.5 {
+                    if idx % 2 == 0 {
+                        lo
+                    } else {
+                        hi()
+                    }
+                } else if frac < 0.5 {
+                    lo
+                } else {
+                    hi()
+                }
+            }
+            Interpolation::Midpoint => (lo + hi()) / 2.0,
+        }
+    }
+}

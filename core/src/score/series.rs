@@ -1,0 +1,151 @@
+//! `score_series`: the conditional recursive score.
+
+use super::Scan;
+use crate::error::{check_finite, check_out};
+use crate::{Float, Result};
+
+/// Options of [`score_series`].
+///
+/// ```
+/// use ferroscore::score::ScoreOptions;
+/// let o = ScoreOptions { up: 0.8, ..ScoreOptions::default() };
+/// assert_eq!((o.down, o.init, o.skipna), (0.5, 0.0, true));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreOptions {
+    /// Factor applied to the state when a value exceeds it (default 0.9).
+    pub up: f64,
+    /// Factor applied to the state otherwise (default 0.5).
+    pub down: f64,
+    /// Initial state (default 0.0).
+    pub init: f64,
+    /// Skip missing values (default true): the output repeats the state.
+    /// With `false`, the first missing value makes the state NaN for good.
+    pub skipna: bool,
+}
+
+impl Default for ScoreOptions {
+    fn default() -> Self {
+        ScoreOptions {
+            up: 0.9,
+            down: 0.5,
+            init: 0.0,
+            skipna: true,
+        }
+    }
+}
+
+impl ScoreOptions {
+    /// Checks every option (all must be finite).
+    ///
+    /// ```
+    /// use ferroscore::score::ScoreOptions;
+    /// let bad = ScoreOptions { up: f64::NAN, ..Default::default() };
+    /// assert!(bad.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        check_finite("up", self.up)?;
+        check_finite("down", self.down)?;
+        check_finite("init", self.init)
+    }
+}
+
+/// Resumable state of [`score_series`].
+///
+/// ```
+/// use ferroscore::score::{Scan, ScoreOptions, ScoreState};
+/// let mut st = ScoreState::new(&ScoreOptions::default())?;
+/// st.update(&[3.0_f64])?;
+/// assert_eq!(st.state(), 3.0);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreState {
+    opts: ScoreOptions,
+    s: f64,
+}
+
+impl ScoreState {
+    /// A fresh state at `opts.init`.
+    pub fn new(opts: &ScoreOptions) -> Result<Self> {
+        opts.validate()?;
+        Ok(ScoreState {
+            opts: *opts,
+            s: opts.init,
+        })
+    }
+
+    /// The current state value.
+    pub fn state(&self) -> f64 {
+        self.s
+    }
+
+    /// The options this state runs with.
+    pub fn options(&self) -> &ScoreOptions {
+        &self.opts
+    }
+}
+
+impl Scan for ScoreState {
+    fn update_into<T: Float>(&mut self, x: &[T], out: &mut [T]) -> Result<()> {
+        check_out(x.len(), out.len())?;
+        let (up, down) = (self.opts.up, self.opts.down);
+        self.s = if self.opts.skipna {
+            run::<T, true>(x, out, self.s, up, down)
+        } else {
+            run::<T, false>(x, out, self.s, up, down)
+        };
+        Ok(())
+    }
+}
+
+/// The loop, branch-free so that random data costs no mispredictions.
+#[inline(always)]
+fn run<T: Float, const SKIPNA: bool>(
+    x: &[T],
+    out: &mut [T],
+    mut s: f64,
+    up: f64,
+    down: f64,
+) -> f64 {
+    for (o, &v) in out.iter_mut().zip(x) {
+        let v = v.to_f64();
+        let t = if v > s { s * up + v } else { s * down };
+        s = if v.is_nan() {
+            if SKIPNA {
+                s
+            } else {
+                v
+            }
+        } else {
+            t
+        };
+        *o = T::from_f64(s);
+    }
+    s
+}
+
+/// The conditional recursive score: `s = s*up + v if v > s else s*down`.
+///
+/// ```
+/// use ferroscore::score::{score_series, ScoreOptions};
+/// let s = score_series(&[1.0_f64, 0.0, 2.0], &ScoreOptions::default())?;
+/// assert_eq!(s, vec![1.0, 0.5, 0.5 * 0.9 + 2.0]);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn score_series<T: Float>(x: &[T], opts: &ScoreOptions) -> Result<Vec<T>> {
+    ScoreState::new(opts)?.update(x)
+}
+
+/// [`score_series`] into a caller's buffer.
+///
+/// ```
+/// use ferroscore::score::{score_series_into, ScoreOptions};
+/// let mut out = [0.0_f32; 2];
+/// score_series_into(&[1.0_f32, f32::NAN], &ScoreOptions::default(), &mut out)?;
+/// assert_eq!(out, [1.0, 1.0]);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub fn score_series_into<T: Float>(x: &[T], opts: &ScoreOptions, out: &mut [T]) -> Result<()> {
+    ScoreState::new(opts)?.update_into(x, out)
+}
