@@ -274,7 +274,6 @@ def ref_rolling(kind, x, o):
 def ref_cum(kind, x, o):
     skipna = o.get("skipna", True)
     out = []
-    acc = []          # observations so far
     acc_sum = Fraction(0)
     pos = neg = False
     cm = None
@@ -310,7 +309,6 @@ def ref_cum(kind, x, o):
                     out.append(float(f(v) / f(cm) - 1))
             else:
                 out.append(cm)
-        acc.append(v)
     return out
 
 
@@ -734,10 +732,6 @@ def add(cid, kernel, opts, cols, expected, libs, benign, tol=None, dtype="f64",
         tol = TOL_F32
     CASES.append(Case(cid, kernel, dtype, dict(opts), tol, cols, expected, benign,
                       libs, note))
-
-
-def to_f32(x):
-    return [v if isnan(v) else float(np.float32(v)) for v in x]
 
 
 # ---- score_series ---------------------------------------------------------

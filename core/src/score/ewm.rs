@@ -1,6 +1,7 @@
 //! Exponentially weighted moving mean, variance and standard deviation, with
 //! pandas' `Series.ewm(...)` semantics (NaN carry-forward, `adjust`,
-//! `ignore_na`, `min_periods`, `bias`, time-based `halflife`).
+//! `ignore_na`, `min_periods`, `bias`, time-based `halflife`). As in pandas,
+//! ±Inf inputs are treated as missing.
 
 use super::Scan;
 use crate::error::check_out;
@@ -183,8 +184,8 @@ impl EwmMeanState {
 
     /// One step with the decay factor `f` for the step from the previous row.
     #[inline(always)]
-    fn step(&mut self, v: f64, f: f64, minp: usize) -> f64 {
-        let obs = !v.is_nan();
+    fn step<const TIMES: bool>(&mut self, v: f64, f: f64, minp: usize) -> f64 {
+        let obs = v.is_finite(); // pandas turns ±Inf into NaN before ewm
         self.nobs += obs as usize;
         if !self.mean.is_nan() {
             if obs || !self.opts.ignore_na {
@@ -201,9 +202,11 @@ impl EwmMeanState {
                     self.sw += 1.0;
                     self.mean = self.ws / self.sw;
                 } else {
-                    // pandas: old_wt *= f; mean = (old_wt*mean + alpha*v)/(old_wt + alpha); old_wt = 1
+                    // pandas: old_wt *= f; mean = (old_wt*mean + new_wt*v)/(old_wt + new_wt);
+                    // old_wt = 1, with new_wt = alpha, or 1 - old_wt with times (pandas 3)
+                    let new_wt = if TIMES { 1.0 - self.sw } else { self.alpha };
                     if self.mean != v {
-                        self.mean = (self.sw * self.mean + self.alpha * v) / (self.sw + self.alpha);
+                        self.mean = (self.sw * self.mean + new_wt * v) / (self.sw + new_wt);
                     }
                     self.sw = 1.0;
                 }
@@ -223,7 +226,8 @@ impl EwmMeanState {
     /// Like [`Scan::update_into`], with `times` (same length as `x`,
     /// non-decreasing, in the units of the half-life): the weight of an
     /// observation decays by `0.5^(dt / halflife)` for a gap of `dt`.
-    /// Needs `Decay::Halflife` and `adjust = true`, as in pandas.
+    /// Needs `Decay::Halflife`. With `adjust = false` a new observation gets
+    /// the weight `1 - old_weight`, as in pandas 3.
     pub fn update_times_into<T: Float>(
         &mut self,
         x: &[T],
@@ -244,12 +248,6 @@ impl EwmMeanState {
                 "time-based weights need `halflife` (and no alpha, span or com)",
             ));
         };
-        if !self.opts.adjust {
-            return Err(Error::invalid(
-                "adjust",
-                "time-based weights are not supported with adjust=false",
-            ));
-        }
         let mut prev = self.last_time;
         for (i, &t) in times.iter().enumerate() {
             if !t.is_finite() {
@@ -273,7 +271,7 @@ impl EwmMeanState {
                 None => 1.0,
             };
             self.last_time = Some(t);
-            *o = T::from_f64(self.step(v.to_f64(), f, minp));
+            *o = T::from_f64(self.step::<true>(v.to_f64(), f, minp));
         }
         Ok(())
     }
@@ -285,7 +283,7 @@ impl Scan for EwmMeanState {
         let f = 1.0 - self.alpha;
         let minp = self.opts.min_periods.max(1);
         for (o, &v) in out.iter_mut().zip(x) {
-            *o = T::from_f64(self.step(v.to_f64(), f, minp));
+            *o = T::from_f64(self.step::<false>(v.to_f64(), f, minp));
         }
         Ok(())
     }
@@ -335,7 +333,7 @@ impl EwmVarState {
     fn step(&mut self, v: f64) -> f64 {
         let f = 1.0 - self.alpha;
         let new_wt = if self.opts.adjust { 1.0 } else { self.alpha };
-        let obs = !v.is_nan();
+        let obs = v.is_finite(); // pandas turns ±Inf into NaN before ewm
         self.nobs += obs as usize;
         if !self.mean.is_nan() {
             if obs || !self.opts.ignore_na {

@@ -153,7 +153,7 @@ impl Order {
         }
         let hi = || self.sorted.get(idx + 1);
         match how {
-            Interpolation::Linear => lo + (hi() - lo) * frac,
+            Interpolation::Linear => lerp(lo, hi(), frac),
             Interpolation::Lower => lo,
             Interpolation::Higher => hi(),
             Interpolation::Nearest => {
@@ -171,5 +171,18 @@ impl Order {
             }
             Interpolation::Midpoint => (lo + hi()) / 2.0,
         }
+    }
+}
+
+/// `lo + (hi - lo) * frac` (pandas' formula), exact in the limit when an end
+/// is infinite: Inf with Inf is Inf, -Inf with +Inf NaN, an infinite end wins.
+#[inline(always)]
+fn lerp(lo: f64, hi: f64, frac: f64) -> f64 {
+    if lo.is_finite() && hi.is_finite() {
+        lo + (hi - lo) * frac
+    } else if lo == hi {
+        lo
+    } else {
+        lo * (1.0 - frac) + hi * frac
     }
 }
