@@ -57,11 +57,13 @@ fn resolve<T, G: GroupCode>(x: &[T], groups: &[G], n_groups: Option<usize>) -> R
     }
     let ng = match n_groups {
         Some(ng) => ng,
-        None => groups
-            .iter()
-            .map(|g| g.code())
-            .max()
-            .map_or(0, |m| (m.max(-1) + 1) as usize),
+        None => match groups.iter().map(|g| g.code()).max() {
+            Some(m) if m >= 0 => usize::try_from(m)
+                .ok()
+                .and_then(|m| m.checked_add(1))
+                .unwrap_or(usize::MAX),
+            _ => 0,
+        },
     };
     if ng > x.len().max(MAX_EXTRA_GROUPS) {
         return Err(Error::invalid(

@@ -7,7 +7,9 @@
 //! accumulated rounding, and, for the variance, as soon as cancellation
 //! threatens: when the anchor has drifted more than 100 standard deviations
 //! from the mean, or when `s2` fell a million-fold below its peak (a large
-//! value left the window). On 1e9 + N(0, 1) data this keeps the rolling
+//! value left the window); for the sum and mean, as soon as the terms of
+//! `n * k + s1` exceed eight times the window's `sum |v|` (the data moved
+//! away from the anchor). On 1e9 + N(0, 1) data this keeps the rolling
 //! variance within 1e-12 of an exact two-pass reference, where plain Welford
 //! add/remove (pandas) is off by 1e-4. Infinities are counted apart, so a
 //! window holding +Inf sums to +Inf and recovers when it leaves.
@@ -21,6 +23,8 @@ pub(super) struct Moments<const VAR: bool> {
     k: f64,
     s1: f64,
     s2: f64,
+    /// sum |v| of the finite values: the scale the sum's error is judged by
+    sa: f64,
     peak: f64,
     n_fin: usize,
     n_nan: usize,
@@ -38,6 +42,7 @@ impl<const VAR: bool> Moments<VAR> {
             k: 0.0,
             s1: 0.0,
             s2: 0.0,
+            sa: 0.0,
             peak: 0.0,
             n_fin: 0,
             n_nan: 0,
@@ -59,6 +64,8 @@ impl<const VAR: bool> Moments<VAR> {
                 self.s1 += dn - dold;
                 if VAR {
                     self.s2 += (dn - dold) * (dn + dold);
+                } else {
+                    self.sa += v.abs() - o.abs();
                 }
             }
             _ => {
@@ -89,7 +96,12 @@ impl<const VAR: bool> Moments<VAR> {
     #[inline(always)]
     fn after_step(&mut self, win: &Window) {
         self.since += 1;
-        if self.since >= self.w || (VAR && self.cancelling()) {
+        let drifting = if VAR {
+            self.cancelling()
+        } else {
+            self.drifting()
+        };
+        if self.since >= self.w || drifting {
             self.recompute(win);
         }
     }
@@ -100,6 +112,7 @@ impl<const VAR: bool> Moments<VAR> {
                 self.k = v;
                 self.s1 = 0.0;
                 self.s2 = 0.0;
+                self.sa = 0.0;
                 self.peak = 0.0;
             }
             self.n_fin += 1;
@@ -107,6 +120,8 @@ impl<const VAR: bool> Moments<VAR> {
             self.s1 += d;
             if VAR {
                 self.s2 += d * d;
+            } else {
+                self.sa += v.abs();
             }
         } else if v.is_nan() {
             self.n_nan += 1;
@@ -124,6 +139,8 @@ impl<const VAR: bool> Moments<VAR> {
             self.s1 -= d;
             if VAR {
                 self.s2 -= d * d;
+            } else {
+                self.sa -= v.abs();
             }
         } else if v.is_nan() {
             self.n_nan -= 1;
@@ -147,12 +164,20 @@ impl<const VAR: bool> Moments<VAR> {
         c > 1e4 * (self.s2 - c) || self.s2 * 1e6 < self.peak
     }
 
+    /// True when the anchor is far from the window's values: the terms of
+    /// `n * k + s1` are much larger than the window's own scale `sum |v|`.
+    #[inline(always)]
+    fn drifting(&self) -> bool {
+        self.n_fin as f64 * self.k.abs() + self.s1.abs() > 8.0 * self.sa
+    }
+
     /// Exact two-pass recomputation over the window, re-anchored at its mean.
     fn recompute(&mut self, win: &Window) {
         self.since = 0;
         if self.n_fin == 0 {
             self.s1 = 0.0;
             self.s2 = 0.0;
+            self.sa = 0.0;
             self.peak = 0.0;
             return;
         }
@@ -162,17 +187,20 @@ impl<const VAR: bool> Moments<VAR> {
         if !k.is_finite() {
             return; // values near f64::MAX: keep the old anchor
         }
-        let (mut s1, mut s2) = (0.0, 0.0);
+        let (mut s1, mut s2, mut sa) = (0.0, 0.0, 0.0);
         for v in fin() {
             let d = v - k;
             s1 += d;
             if VAR {
                 s2 += d * d;
+            } else {
+                sa += v.abs();
             }
         }
         self.k = k;
         self.s1 = s1;
         self.s2 = s2;
+        self.sa = sa;
         self.peak = s2;
     }
 

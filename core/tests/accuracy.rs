@@ -1,0 +1,85 @@
+//! The accuracy contract of SPEC.md: rolling var/std on 1e9 + N(0, 1) within
+//! 1e-9 relative error of an exact two-pass reference, and f32 input within
+//! f32 rounding of the f64 result.
+
+mod common;
+use common::{two_pass_var, Rng};
+use ferroscore::score::{rolling_std, rolling_var, RollingOptions};
+
+#[test]
+fn rolling_var_on_a_large_offset_is_exact_to_1e9() {
+    let mut rng = Rng::new(7);
+    let x: Vec<f64> = (0..30_000).map(|_| 1e9 + rng.normal()).collect();
+    for w in [10, 100, 1000] {
+        let got = rolling_var(&x, &RollingOptions::new(w)).unwrap();
+        let sd = rolling_std(&x, &RollingOptions::new(w)).unwrap();
+        let mut worst = 0.0f64;
+        for i in w - 1..x.len() {
+            // 1e9 + z - 1e9 is exact (Sterbenz), so this two-pass is exact to ~1e-16.
+            let exp = two_pass_var(&x[i + 1 - w..=i], 1e9, 1);
+            worst = worst.max(((got[i] - exp) / exp).abs());
+            assert!(
+                ((sd[i] - exp.sqrt()) / exp.sqrt()).abs() < 1e-9,
+                "std w={w} row {i}"
+            );
+        }
+        assert!(worst < 1e-9, "window {w}: max relative error {worst:e}");
+        assert!(got[..w - 1].iter().all(|v| v.is_nan()));
+    }
+}
+
+#[test]
+fn rolling_var_survives_drift_steps_and_outliers() {
+    // A random walk far from zero, a level shift of 1e12, and a 1e15 outlier:
+    // cancellation traps for a sliding sum of squares.
+    let mut rng = Rng::new(11);
+    let mut level = 5e8;
+    let mut x = Vec::new();
+    for i in 0..20_000 {
+        level += rng.normal() * 10.0;
+        let shift = if i >= 10_000 { 1e12 } else { 0.0 };
+        x.push(level + shift + rng.normal());
+    }
+    x[5_000] = 1e15;
+    let w = 50;
+    let got = rolling_var(&x, &RollingOptions::new(w)).unwrap();
+    for i in w - 1..x.len() {
+        let win = &x[i + 1 - w..=i];
+        let shift = win[0];
+        // Reference in the data's own scale: two-pass around the first value
+        // (exact in the window where values are within 2x of it).
+        let exp = two_pass_var(win, shift, 1);
+        let err = ((got[i] - exp) / exp).abs();
+        let window_spans_shift = i >= 10_000 && i + 1 - w < 10_000;
+        let window_has_outlier = (i + 1 - w..=i).contains(&5_000);
+        if !window_spans_shift && !window_has_outlier {
+            assert!(
+                err < 1e-9,
+                "row {i}: got {} expected {exp} (rel err {err:e})",
+                got[i]
+            );
+        } else {
+            assert!(err < 1e-6, "row {i} (mixed-scale window): rel err {err:e}");
+        }
+    }
+}
+
+#[test]
+fn f32_input_loses_nothing_to_f32_accumulation() {
+    let mut rng = Rng::new(3);
+    let x32: Vec<f32> = (0..20_000).map(|_| (1e4 + rng.normal()) as f32).collect();
+    let x64: Vec<f64> = x32.iter().map(|&v| f64::from(v)).collect();
+    for w in [10, 100, 1000] {
+        let o = RollingOptions::new(w);
+        let v32 = rolling_var(&x32, &o).unwrap();
+        let v64 = rolling_var(&x64, &o).unwrap();
+        for i in w - 1..x32.len() {
+            // the only error allowed is the final rounding to f32
+            let rel = ((f64::from(v32[i]) - v64[i]) / v64[i]).abs();
+            assert!(
+                rel <= f64::from(f32::EPSILON) / 2.0 * 1.01,
+                "w={w} row {i}: rel {rel:e}"
+            );
+        }
+    }
+}
