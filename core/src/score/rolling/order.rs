@@ -60,6 +60,33 @@ impl Sorted {
         }
     }
 
+    /// Removes `old` and inserts `new` in one move: in a single block only the
+    /// values between the two positions shift (a third of a window on
+    /// average, instead of two half-window `memmove`s).
+    #[inline(always)]
+    fn replace(&mut self, old: f64, new: f64) {
+        if self.blocks.len() != 1 {
+            self.remove(old);
+            self.insert(new);
+            return;
+        }
+        let b = &mut self.blocks[0];
+        let p = b.partition_point(|&y| y < old);
+        if p >= b.len() || b[p] != old {
+            self.insert(new);
+            return;
+        }
+        if new >= old {
+            let q = p + 1 + b[p + 1..].partition_point(|&y| y < new);
+            b.copy_within(p + 1..q, p);
+            b[q - 1] = new;
+        } else {
+            let q = b[..p].partition_point(|&y| y < new);
+            b.copy_within(q..p, q + 1);
+            b[q] = new;
+        }
+    }
+
     /// The `k`-th smallest value (0-based), `k < len`.
     #[inline(always)]
     fn get(&self, mut k: usize) -> f64 {
@@ -91,6 +118,12 @@ impl Order {
     #[inline(always)]
     pub(super) fn push(&mut self, win: &mut Window, v: f64) {
         let old = win.push(v);
+        if let Some(o) = old {
+            if !o.is_nan() && !v.is_nan() {
+                self.sorted.replace(o, v);
+                return;
+            }
+        }
         self.forget(old);
         if v.is_nan() {
             self.n_nan += 1;

@@ -1,0 +1,34 @@
+# ferroscore: the two commands a newcomer needs.
+#   make demo   builds and runs the main demo (the Rust quickstart, for now)
+#   make test   runs every test of every language present
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: demo test test-rust lint bench-core vectors check-tools
+
+check-tools:
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (rustup) first"; exit 1; }
+
+demo: check-tools
+	$(CARGO) run --release -q -p ferroscore-benches --example quickstart
+
+test: check-tools lint test-rust
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p ferroscore --all-features --no-deps -q
+
+test-rust:
+	$(CARGO) test -p ferroscore
+	$(CARGO) test --workspace --all-features
+
+# Criterion throughput of the core (n = 1e6 and 1e7); see benches/README.md.
+bench-core: check-tools
+	$(CARGO) bench -p ferroscore-benches -- --noplot
+
+# Regenerate tests/vectors/ from pandas/numpy/bottleneck (needs network for pip).
+vectors:
+	python3 -m venv .venv-vectors
+	.venv-vectors/bin/pip install -q -r scripts/requirements-vectors.txt
+	.venv-vectors/bin/python scripts/make_vectors.py
