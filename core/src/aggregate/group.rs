@@ -214,6 +214,18 @@ fn mean_of(a: &(f64, u64)) -> f64 {
     }
 }
 
+/// Declares a public `group_<agg>(x, groups, n_groups)`: resolve the groups,
+/// aggregate with `$agg`, finish each group's accumulator with `$finish`.
+macro_rules! group_fn {
+    ($(#[$doc:meta])* $name:ident, $agg:expr, $finish:expr) => {
+        $(#[$doc])*
+        pub fn $name<T: Float, G: GroupCode>(x: &[T], groups: &[G], n_groups: Option<usize>) -> Result<Vec<T>> {
+            let ng = resolve(x, groups, n_groups)?;
+            Ok(finish(reduce(x, groups, ng, &$agg)?, $finish))
+        }
+    };
+}
+
 /// Per-group variance: group means, then squared deviations (two passes).
 fn group_var_f64<T: Float, G: GroupCode>(
     x: &[T],
@@ -238,57 +250,42 @@ fn group_var_f64<T: Float, G: GroupCode>(
         .collect())
 }
 
-/// Per-group sum.
-///
-/// ```
-/// use ferroscore::aggregate::group_sum;
-/// let s = group_sum(&[1.0_f64, 2.0, 3.0, f64::NAN], &[0_i64, 1, 0, 1], None)?;
-/// assert_eq!(s, vec![4.0, 2.0]);
-/// assert!(group_sum(&[1.0_f64], &[5_i64], Some(2)).is_err());
-/// # Ok::<(), ferroscore::Error>(())
-/// ```
-pub fn group_sum<T: Float, G: GroupCode>(
-    x: &[T],
-    groups: &[G],
-    n_groups: Option<usize>,
-) -> Result<Vec<T>> {
-    let ng = resolve(x, groups, n_groups)?;
-    Ok(finish(reduce(x, groups, ng, &Sum)?, |&a| a))
-}
+group_fn!(
+    /// Per-group sum.
+    ///
+    /// ```
+    /// use ferroscore::aggregate::group_sum;
+    /// let s = group_sum(&[1.0_f64, 2.0, 3.0, f64::NAN], &[0_i64, 1, 0, 1], None)?;
+    /// assert_eq!(s, vec![4.0, 2.0]);
+    /// assert!(group_sum(&[1.0_f64], &[5_i64], Some(2)).is_err());
+    /// # Ok::<(), ferroscore::Error>(())
+    /// ```
+    group_sum, Sum, |&a| a
+);
 
-/// Per-group count of non-missing values.
-///
-/// ```
-/// use ferroscore::aggregate::group_count;
-/// assert_eq!(group_count(&[1.0_f32, f32::NAN, 3.0], &[0_i32, 0, 2], None)?, vec![1.0, 0.0, 1.0]);
-/// # Ok::<(), ferroscore::Error>(())
-/// ```
-pub fn group_count<T: Float, G: GroupCode>(
-    x: &[T],
-    groups: &[G],
-    n_groups: Option<usize>,
-) -> Result<Vec<T>> {
-    let ng = resolve(x, groups, n_groups)?;
-    Ok(finish(reduce(x, groups, ng, &SumCount)?, |a| a.1 as f64))
-}
+group_fn!(
+    /// Per-group count of non-missing values.
+    ///
+    /// ```
+    /// use ferroscore::aggregate::group_count;
+    /// assert_eq!(group_count(&[1.0_f32, f32::NAN, 3.0], &[0_i32, 0, 2], None)?, vec![1.0, 0.0, 1.0]);
+    /// # Ok::<(), ferroscore::Error>(())
+    /// ```
+    group_count, SumCount, |a| a.1 as f64
+);
 
-/// Per-group mean (NaN for empty groups).
-///
-/// ```
-/// use ferroscore::aggregate::group_mean;
-/// let m = group_mean(&[1.0_f64, 2.0, 3.0], &[0_i64, 0, -1], Some(2))?;
-/// assert_eq!(m[0], 1.5);
-/// assert!(m[1].is_nan());
-/// # Ok::<(), ferroscore::Error>(())
-/// ```
-pub fn group_mean<T: Float, G: GroupCode>(
-    x: &[T],
-    groups: &[G],
-    n_groups: Option<usize>,
-) -> Result<Vec<T>> {
-    let ng = resolve(x, groups, n_groups)?;
-    Ok(finish(reduce(x, groups, ng, &SumCount)?, mean_of))
-}
+group_fn!(
+    /// Per-group mean (NaN for empty groups).
+    ///
+    /// ```
+    /// use ferroscore::aggregate::group_mean;
+    /// let m = group_mean(&[1.0_f64, 2.0, 3.0], &[0_i64, 0, -1], Some(2))?;
+    /// assert_eq!(m[0], 1.5);
+    /// assert!(m[1].is_nan());
+    /// # Ok::<(), ferroscore::Error>(())
+    /// ```
+    group_mean, SumCount, mean_of
+);
 
 /// Per-group variance with `ddof` (NaN when a group has `count <= ddof`).
 ///
@@ -328,37 +325,27 @@ pub fn group_std<T: Float, G: GroupCode>(
         .collect())
 }
 
-/// Per-group minimum (NaN for empty groups).
-///
-/// ```
-/// use ferroscore::aggregate::group_min;
-/// assert_eq!(group_min(&[3.0_f64, 1.0, 2.0], &[0_i64, 0, 1], None)?, vec![1.0, 2.0]);
-/// # Ok::<(), ferroscore::Error>(())
-/// ```
-pub fn group_min<T: Float, G: GroupCode>(
-    x: &[T],
-    groups: &[G],
-    n_groups: Option<usize>,
-) -> Result<Vec<T>> {
-    let ng = resolve(x, groups, n_groups)?;
-    Ok(finish(reduce(x, groups, ng, &Extreme::<false>)?, |&a| a))
-}
+group_fn!(
+    /// Per-group minimum (NaN for empty groups).
+    ///
+    /// ```
+    /// use ferroscore::aggregate::group_min;
+    /// assert_eq!(group_min(&[3.0_f64, 1.0, 2.0], &[0_i64, 0, 1], None)?, vec![1.0, 2.0]);
+    /// # Ok::<(), ferroscore::Error>(())
+    /// ```
+    group_min, Extreme::<false>, |&a| a
+);
 
-/// Per-group maximum (NaN for empty groups).
-///
-/// ```
-/// use ferroscore::aggregate::group_max;
-/// assert_eq!(group_max(&[3.0_f64, 1.0, 2.0], &[0_i64, 0, 1], None)?, vec![3.0, 2.0]);
-/// # Ok::<(), ferroscore::Error>(())
-/// ```
-pub fn group_max<T: Float, G: GroupCode>(
-    x: &[T],
-    groups: &[G],
-    n_groups: Option<usize>,
-) -> Result<Vec<T>> {
-    let ng = resolve(x, groups, n_groups)?;
-    Ok(finish(reduce(x, groups, ng, &Extreme::<true>)?, |&a| a))
-}
+group_fn!(
+    /// Per-group maximum (NaN for empty groups).
+    ///
+    /// ```
+    /// use ferroscore::aggregate::group_max;
+    /// assert_eq!(group_max(&[3.0_f64, 1.0, 2.0], &[0_i64, 0, 1], None)?, vec![3.0, 2.0]);
+    /// # Ok::<(), ferroscore::Error>(())
+    /// ```
+    group_max, Extreme::<true>, |&a| a
+);
 
 /// Per-group sum of `v^p` over `v > 0`.
 ///
