@@ -1,16 +1,16 @@
 //! The values inside a rolling window.
 
-use std::collections::VecDeque;
-
-/// The live values of a window of `w` rows, oldest first.
+/// The live values of a window of `w` rows, oldest first, in a ring buffer.
 ///
-/// The buffer grows with the data (never pre-allocated to `w`, so a huge
-/// window costs nothing up front). `push_absent` moves the window's end past
-/// the last row without adding a value: centered windows shrink that way at
-/// the end of the series.
+/// The buffer grows with the data up to `w` slots (never pre-allocated, so a
+/// huge window costs nothing up front). `push_absent` moves the window's end
+/// past the last row without adding a value: centered windows shrink that way
+/// at the end of the series.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Window {
-    values: VecDeque<f64>,
+    buf: Vec<f64>,
+    start: usize,
+    len: usize,
     w: usize,
     pad: usize,
 }
@@ -18,7 +18,9 @@ pub(super) struct Window {
 impl Window {
     pub(super) fn new(w: usize) -> Self {
         Window {
-            values: VecDeque::new(),
+            buf: Vec::new(),
+            start: 0,
+            len: 0,
             w,
             pad: 0,
         }
@@ -27,9 +29,35 @@ impl Window {
     /// Adds `v`; returns the value that left the window, if one did.
     #[inline(always)]
     pub(super) fn push(&mut self, v: f64) -> Option<f64> {
+        let cap = self.buf.len();
+        if self.len == cap && self.pad == 0 && cap == self.w {
+            // steady state: overwrite the oldest slot
+            let old = std::mem::replace(&mut self.buf[self.start], v);
+            self.start += 1;
+            if self.start == cap {
+                self.start = 0;
+            }
+            return Some(old);
+        }
         let old = self.evict();
-        self.values.push_back(v);
+        self.insert(v);
         old
+    }
+
+    fn insert(&mut self, v: f64) {
+        let cap = self.buf.len();
+        if self.len == cap {
+            self.buf.rotate_left(self.start);
+            self.start = 0;
+            self.buf.push(v);
+        } else {
+            let mut i = self.start + self.len;
+            if i >= cap {
+                i -= cap;
+            }
+            self.buf[i] = v;
+        }
+        self.len += 1;
     }
 
     /// Moves the window's end one row past the data; returns the value that left.
@@ -39,17 +67,29 @@ impl Window {
         old
     }
 
-    #[inline(always)]
     fn evict(&mut self) -> Option<f64> {
-        if self.values.len() + self.pad >= self.w {
-            self.values.pop_front()
-        } else {
-            None
+        if self.len == 0 || self.len + self.pad < self.w {
+            return None;
         }
+        let old = self.buf[self.start];
+        self.start += 1;
+        if self.start == self.buf.len() {
+            self.start = 0;
+        }
+        self.len -= 1;
+        Some(old)
     }
 
     /// The live values, oldest first, as two slices.
     pub(super) fn as_slices(&self) -> (&[f64], &[f64]) {
-        self.values.as_slices()
+        let cap = self.buf.len();
+        if self.start + self.len <= cap {
+            (&self.buf[self.start..self.start + self.len], &[])
+        } else {
+            (
+                &self.buf[self.start..],
+                &self.buf[..self.start + self.len - cap],
+            )
+        }
     }
 }
