@@ -102,9 +102,7 @@ impl CumState {
 impl Scan for CumState {
     fn update_into<T: Float>(&mut self, x: &[T], out: &mut [T]) -> Result<()> {
         check_out(x.len(), out.len())?;
-        for (o, &v) in out.iter_mut().zip(x) {
-            *o = T::from_f64(self.step(v.to_f64()));
-        }
+        self.run(x, out);
         Ok(())
     }
 }
