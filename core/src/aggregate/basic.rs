@@ -1,6 +1,6 @@
 //! Whole-array reductions.
 
-use super::lanes::{blocked_sum, lane_sum2};
+use super::lanes::{blocked_sum, lane_sum, lane_sum2};
 use super::moments::Moments;
 use crate::error::check_finite;
 use crate::parallel::{block_range, n_blocks, tree_reduce};
@@ -22,17 +22,47 @@ pub fn sum<T: Float>(x: &[T]) -> f64 {
 /// assert_eq!(ferroscore::aggregate::count(&[1.0_f64, f64::NAN, f64::INFINITY]), 2);
 /// ```
 pub fn count<T: Float>(x: &[T]) -> u64 {
+    sum_count(x).1
+}
+
+/// Sum and count of the non-missing values in one blocked pass; the sum has
+/// the same bits as [`sum`] (same blocks, same lanes, same tree).
+fn sum_count<T: Float>(x: &[T]) -> (f64, u64) {
     let n = x.len();
     tree_reduce(
         n_blocks(n),
         &|b| {
+            let blk = &x[block_range(b, n)];
+            let s = lane_sum(blk, |v| if v.is_nan() { 0.0 } else { v });
+            (
+                s,
+                blk.iter().filter(|v| !v.to_f64().is_nan()).count() as u64,
+            )
+        },
+        &|a, b| (a.0 + b.0, a.1 + b.1),
+    )
+}
+
+/// Smallest and largest non-missing values (NaN, NaN when there are none).
+fn extrema<T: Float>(x: &[T]) -> (f64, f64) {
+    let n = x.len();
+    let (lo, hi) = tree_reduce(
+        n_blocks(n),
+        &|b| {
             x[block_range(b, n)]
                 .iter()
-                .filter(|v| !v.to_f64().is_nan())
-                .count() as u64
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                    let v = v.to_f64();
+                    (lo.min(v), hi.max(v)) // min/max skip NaN
+                })
         },
-        &|a, b| a + b,
-    )
+        &|a, b| (a.0.min(b.0), a.1.max(b.1)),
+    );
+    if lo > hi {
+        (f64::NAN, f64::NAN) // no value seen
+    } else {
+        (lo, hi)
+    }
 }
 
 /// Mean of the non-missing values (NaN when there are none).
@@ -42,11 +72,9 @@ pub fn count<T: Float>(x: &[T]) -> u64 {
 /// assert!(ferroscore::aggregate::mean::<f64>(&[]).is_nan());
 /// ```
 pub fn mean<T: Float>(x: &[T]) -> f64 {
-    let c = count(x);
-    if c == 0 {
-        f64::NAN
-    } else {
-        sum(x) / c as f64
+    match sum_count(x) {
+        (_, 0) => f64::NAN,
+        (s, c) => s / c as f64,
     }
 }
 
@@ -79,7 +107,7 @@ pub fn std<T: Float>(x: &[T], ddof: usize) -> Result<f64> {
 /// assert_eq!(ferroscore::aggregate::min(&[3.0_f64, f64::NAN, -1.0]), -1.0);
 /// ```
 pub fn min<T: Float>(x: &[T]) -> f64 {
-    Moments::from_slice(x).min
+    extrema(x).0
 }
 
 /// Largest non-missing value (NaN when there are none).
@@ -88,7 +116,7 @@ pub fn min<T: Float>(x: &[T]) -> f64 {
 /// assert_eq!(ferroscore::aggregate::max(&[3.0_f32, f32::NAN, -1.0]), 3.0);
 /// ```
 pub fn max<T: Float>(x: &[T]) -> f64 {
-    Moments::from_slice(x).max
+    extrema(x).1
 }
 
 /// Sum of `v^p` over the values `v > 0` (missing values skipped; 0 when none).
