@@ -6,13 +6,19 @@ CARGO ?= cargo
 
 .PHONY: demo test test-rust lint bench-core vectors check-tools
 
+# Each binding keeps its own set-up and test rules in bindings-*/<lang>.mk and
+# appends its test target to BINDING_TESTS (and, where `lint` needs a
+# toolchain, adds its set-up as a prerequisite of `lint`).
+BINDING_TESTS :=
+include $(sort $(wildcard bindings-*/*.mk))
+
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (rustup) first"; exit 1; }
 
 demo: check-tools
 	$(CARGO) run --release -q -p ferroscore-benches --example quickstart
 
-test: check-tools lint test-rust
+test: check-tools lint test-rust $(BINDING_TESTS)
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -1,0 +1,1 @@
+//! C ABI of ferroscore (skeleton; filled in by issue 4).

@@ -1,0 +1,1 @@
+//! Python binding of ferroscore (skeleton; filled in by issue 3).

@@ -1,0 +1,1 @@
+//! R binding of ferroscore (skeleton; filled in by issue 5).
