@@ -1,0 +1,22 @@
+//! One mapping from the core's typed error to Python exceptions.
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::PyErr;
+
+create_exception!(
+    _ferroscore,
+    FerroscoreError,
+    PyValueError,
+    "Bad input to a ferroscore kernel; the message names the argument."
+);
+
+/// The core's error as a `FerroscoreError` (a `ValueError`).
+pub fn to_py(e: ferroscore::Error) -> PyErr {
+    FerroscoreError::new_err(e.to_string())
+}
+
+/// A `FerroscoreError` for an argument the binding checks itself.
+pub fn invalid(name: &'static str, reason: &str) -> PyErr {
+    to_py(ferroscore::Error::invalid(name, reason.to_string()))
+}
