@@ -159,7 +159,7 @@ def _ewm_moment(stat: str) -> Callable[..., Any]:
     --------
     >>> import ferroscore as fs
     >>> fs.ewm_{stat}([1.0, 2.0, 4.0], alpha=0.5).round(4)
-    {"array([   nan, 0.5   , 1.9286])" if stat == "var" else "array([   nan, 0.7071, 1.3887])"}
+    {"array([nan, 0.5, 2.5])" if stat == "var" else "array([   nan, 0.7071, 1.5811])"}
     """
     return f
 
@@ -527,7 +527,7 @@ _GROUP_EXAMPLES = {
     "sum": "array([1., 6.])",
     "count": "array([1, 2])",
     "mean": "array([1., 3.])",
-    "var": "array([   nan, 2.    ])",
+    "var": "array([nan,  2.])",
     "std": "array([   nan, 1.4142])",
     "min": "array([1., 2.])",
     "max": "array([1., 4.])",
