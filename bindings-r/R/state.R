@@ -1,0 +1,92 @@
+# Resumable scan states: an external pointer to the core's state, wrapped in a
+# list of class "ferroscore_state". A state is a reference: state_update()
+# moves it on in place (use state_copy() to branch).
+
+.state_ctors <- list(
+  score_series = function(up = 0.9, down = 0.5, init = 0, na_rm = TRUE)
+    .Call(wrap__fs_state_score, up, down, init, na_rm),
+  ewm_mean = function(alpha = NULL, span = NULL, com = NULL, halflife = NULL,
+                      adjust = TRUE, ignore_na = FALSE, min_periods = 0)
+    .Call(wrap__fs_state_ewm, "mean", alpha, span, com, halflife, adjust,
+          ignore_na, min_periods, FALSE),
+  ewm_var = function(alpha = NULL, span = NULL, com = NULL, halflife = NULL,
+                     adjust = TRUE, ignore_na = FALSE, min_periods = 0,
+                     bias = FALSE)
+    .Call(wrap__fs_state_ewm, "var", alpha, span, com, halflife, adjust,
+          ignore_na, min_periods, bias),
+  ewm_std = function(alpha = NULL, span = NULL, com = NULL, halflife = NULL,
+                     adjust = TRUE, ignore_na = FALSE, min_periods = 0,
+                     bias = FALSE)
+    .Call(wrap__fs_state_ewm, "std", alpha, span, com, halflife, adjust,
+          ignore_na, min_periods, bias),
+  cumsum = function(na_rm = TRUE) .Call(wrap__fs_state_cum, "sum", na_rm),
+  cummax = function(na_rm = TRUE) .Call(wrap__fs_state_cum, "max", na_rm),
+  cummin = function(na_rm = TRUE) .Call(wrap__fs_state_cum, "min", na_rm),
+  drawdown = function() .Call(wrap__fs_state_cum, "drawdown", TRUE)
+)
+
+local({
+  for (stat in c("sum", "mean", "var", "std", "zscore", "min", "max",
+                 "median")) {
+    .state_ctors[[paste0("rolling_", stat)]] <<- eval(bquote(
+      function(window, min_periods = window, ddof = 1, na_rm = TRUE)
+        .Call(wrap__fs_state_rolling, .(stat), window, min_periods, ddof,
+              NULL, NULL, na_rm)))
+  }
+  .state_ctors[["rolling_quantile"]] <<-
+    function(window, q, interpolation = "linear", min_periods = window,
+             na_rm = TRUE)
+      .Call(wrap__fs_state_rolling, "quantile", window, min_periods, 1, q,
+            interpolation, na_rm)
+})
+
+scan_state <- function(kernel, ...) {
+  call <- sys.call()
+  if (!is.character(kernel) || length(kernel) != 1L ||
+      !kernel %in% names(.state_ctors))
+    .fs_arg_error("kernel", paste0(
+      "must be one of ", paste(names(.state_ctors), collapse = ", ")), call)
+  ctor <- .state_ctors[[kernel]]
+  args <- list(...)
+  nms <- names(args)
+  if (length(args) && (is.null(nms) || any(nms == "")))
+    .fs_arg_error("...", "options must be named", call)
+  unknown <- setdiff(nms, names(formals(ctor)))
+  if (length(unknown))
+    .fs_arg_error(unknown[1L], paste0("is not an option of ", kernel,
+      " (options: ", paste(names(formals(ctor)), collapse = ", "), ")"), call)
+  if ("window" %in% names(formals(ctor)) && !"window" %in% nms)
+    .fs_arg_error("window", "is required", call)
+  if ("q" %in% names(formals(ctor)) && !"q" %in% nms)
+    .fs_arg_error("q", "is required", call)
+  ptr <- do.call(ctor, args)
+  if (inherits(ptr, "ferroscore_rs_error")) .fs_abort(ptr, call)
+  structure(list(ptr = ptr, kernel = kernel), class = "ferroscore_state")
+}
+
+.state_ptr <- function(state, call) {
+  if (!inherits(state, "ferroscore_state"))
+    .fs_arg_error("state", "must be a state made by scan_state()", call)
+  state$ptr
+}
+
+state_update <- function(state, x, times = NULL) {
+  call <- sys.call()
+  r <- .Call(wrap__fs_state_update, .state_ptr(state, call), x, times)
+  if (inherits(r, "ferroscore_rs_error")) .fs_abort(r, call)
+  r
+}
+
+state_copy <- function(state) {
+  call <- sys.call()
+  p <- .Call(wrap__fs_state_copy, .state_ptr(state, call))
+  if (inherits(p, "ferroscore_rs_error")) .fs_abort(p, call)
+  structure(list(ptr = p, kernel = state$kernel), class = "ferroscore_state")
+}
+
+print.ferroscore_state <- function(x, ...) {
+  d <- .Call(wrap__fs_state_describe, x$ptr)
+  if (inherits(d, "ferroscore_rs_error")) d <- "(invalid: saved and reloaded?)"
+  cat("<ferroscore_state ", x$kernel, "> ", d, "\n", sep = "")
+  invisible(x)
+}
