@@ -1,0 +1,399 @@
+//! Generates the repetitive `_f64` / `_f32` exports from one table (cbindgen
+//! cannot see through macros, so they are written out as source into
+//! `$OUT_DIR/exports.rs` and included by `lib.rs`), then writes the header
+//! `include/ferroscore.h` with cbindgen from `src/` plus that file. The header
+//! is committed; `make test-c` fails when a build changes it.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// One export: `name` gets the element suffix (`{T}` in `sig`/`body` is the
+/// element type, `{G}` the group code type); `doc` is its summary line(s).
+struct Export {
+    name: &'static str,
+    doc: &'static str,
+    sig: &'static str,
+    body: &'static str,
+    /// Also one export per group-code type.
+    grouped: bool,
+}
+
+const fn e(name: &'static str, doc: &'static str, sig: &'static str, body: &'static str) -> Export {
+    Export {
+        name,
+        doc,
+        sig,
+        body,
+        grouped: false,
+    }
+}
+
+const fn g(name: &'static str, doc: &'static str, sig: &'static str, body: &'static str) -> Export {
+    Export {
+        name,
+        doc,
+        sig,
+        body,
+        grouped: true,
+    }
+}
+
+const fn plain(
+    name: &'static str,
+    doc: &'static str,
+    sig: &'static str,
+    body: &'static str,
+) -> Export {
+    Export {
+        name,
+        doc,
+        sig,
+        body,
+        grouped: false,
+    }
+}
+
+const SCAN_SAFETY: &str =
+    "`x` NULL or valid for `n` reads, `out` NULL or valid for `out_len` writes \
+(not overlapping `x`); option pointers NULL or valid. NULL with a nonzero length, misalignment, \
+`out_len != n` and overlap are answered with a status.";
+const REDUCE_SAFETY: &str = "`x` NULL or valid for `n` reads; `out` NULL or valid for one write. \
+NULL `x` with `n > 0` and a NULL `out` are answered with a status.";
+const GROUP_SAFETY: &str = "`x` NULL or valid for `n` reads, `groups` for `groups_len` reads, \
+`out` for `n_groups` writes (each may be NULL when its length is 0). `out` may alias the inputs: \
+the result is computed before it is written.";
+const STATE_SAFETY: &str = "`state` NULL or a live handle of this type, not used by another \
+thread during the call; `x` NULL or valid for `n` reads, `out` NULL or valid for `out_len` \
+writes (not overlapping `x`).";
+const HANDLE_SAFETY: &str =
+    "`state` NULL or a live handle of this type; `out` NULL or valid for one write.";
+
+fn table() -> Vec<Export> {
+    let scan_opts = |name, doc, opts_ty: &'static str, body| {
+        let sig: &'static str = Box::leak(
+            format!("x: *const {{T}}, n: usize, opts: *const {opts_ty}, out: *mut {{T}}, out_len: usize")
+                .into_boxed_str(),
+        );
+        e(name, doc, sig, body)
+    };
+    let rolling = |name: &'static str, kind: &'static str, doc: &'static str| {
+        let body: &'static str = Box::leak(
+            format!("kernels::rolling(RollingKind::{kind}, x, n, opts, out, out_len)")
+                .into_boxed_str(),
+        );
+        scan_opts(name, doc, "FerroscoreRollingOptions", body)
+    };
+    let cum = |name, which: &'static str, doc| {
+        let body: &'static str = Box::leak(
+            format!("kernels::cumulative(Cum::{which}, x, n, skipna, out, out_len)")
+                .into_boxed_str(),
+        );
+        e(
+            name,
+            doc,
+            "x: *const {T}, n: usize, skipna: bool, out: *mut {T}, out_len: usize",
+            body,
+        )
+    };
+    let red = |name, doc, out_ty: &'static str, f: &'static str| {
+        let sig: &'static str =
+            Box::leak(format!("x: *const {{T}}, n: usize, out: *mut {out_ty}").into_boxed_str());
+        let body: &'static str =
+            Box::leak(format!("kernels::reduce(x, n, out, {f})").into_boxed_str());
+        e(name, doc, sig, body)
+    };
+    let grp = |name, doc, extra: &'static str, f: &'static str| {
+        let sig: &'static str = Box::leak(
+            format!("x: *const {{T}}, n: usize, groups: *const {{G}}, groups_len: usize, {extra}out: *mut {{T}}, n_groups: usize")
+                .into_boxed_str(),
+        );
+        let body: &'static str = Box::leak(
+            format!("kernels::group(x, n, groups, groups_len, out, n_groups, {f})")
+                .into_boxed_str(),
+        );
+        g(name, doc, sig, body)
+    };
+    vec![
+        scan_opts(
+            "score_series",
+            "The conditional recursive score: `s = s*up + x if x > s else s*down` (fused multiply-add), \
+`out[i] = s`. A missing `x` leaves `s` unchanged with `skipna`, else makes it NaN for good. \
+`opts` NULL means `ferroscore_score_options_default()`.",
+            "FerroscoreScoreOptions",
+            "kernels::score_series(x, n, opts, out, out_len)",
+        ),
+        scan_opts(
+            "ewm_mean",
+            "Exponentially weighted mean, as pandas `Series.ewm(...).mean()` (±Inf is missing).",
+            "FerroscoreEwmOptions",
+            "kernels::ewm(Ewm::Mean, x, n, opts, out, out_len)",
+        ),
+        scan_opts(
+            "ewm_var",
+            "Exponentially weighted variance, as pandas `Series.ewm(...).var(bias=opts->bias)`.",
+            "FerroscoreEwmOptions",
+            "kernels::ewm(Ewm::Var, x, n, opts, out, out_len)",
+        ),
+        scan_opts(
+            "ewm_std",
+            "Exponentially weighted standard deviation, as pandas `Series.ewm(...).std(bias=opts->bias)`.",
+            "FerroscoreEwmOptions",
+            "kernels::ewm(Ewm::Std, x, n, opts, out, out_len)",
+        ),
+        e(
+            "ewm_mean_times",
+            "Time-based exponentially weighted mean (pandas `ewm(halflife=h, times=t).mean()`): \
+`times[0..times_len]` (`times_len == n`) are non-decreasing, in the unit of `opts->halflife`, \
+which must be the decay given.",
+            "x: *const {T}, n: usize, times: *const f64, times_len: usize, opts: *const FerroscoreEwmOptions, out: *mut {T}, out_len: usize",
+            "kernels::ewm_mean_times(x, n, times, times_len, opts, out, out_len)",
+        ),
+        rolling("rolling_sum", "Sum", "Rolling sum (pandas `rolling(window).sum()`; 0 with min_periods 0 and no value)."),
+        rolling("rolling_mean", "Mean", "Rolling mean."),
+        rolling("rolling_var", "Var", "Rolling variance with `opts->ddof` (accurate on data with a large offset)."),
+        rolling("rolling_std", "Std", "Rolling standard deviation with `opts->ddof`."),
+        rolling("rolling_min", "Min", "Rolling minimum."),
+        rolling("rolling_max", "Max", "Rolling maximum."),
+        rolling("rolling_median", "Median", "Rolling median."),
+        rolling("rolling_zscore", "Zscore", "Rolling z-score: `(x - mean) / std` over the window of each row."),
+        e(
+            "rolling_quantile",
+            "Rolling quantile `q` in [0, 1]; `interpolation` is a `FerroscoreInterpolation` \
+(pandas' linear, lower, higher, nearest, midpoint).",
+            "x: *const {T}, n: usize, q: f64, interpolation: i32, opts: *const FerroscoreRollingOptions, out: *mut {T}, out_len: usize",
+            "kernels::rolling_quantile(x, n, q, interpolation, opts, out, out_len)",
+        ),
+        cum("cumsum", "Sum", "Cumulative sum (compensated). A missing value gives NaN at its row; with `skipna` the sum goes on past it, else every later row is NaN."),
+        cum("cummax", "Max", "Cumulative maximum (missing values as in `cumsum`)."),
+        cum("cummin", "Min", "Cumulative minimum (missing values as in `cumsum`)."),
+        cum("drawdown", "Drawdown", "Drawdown `x / cummax(x) - 1` (missing values as in `cumsum`)."),
+        red("sum", "Sum of the non-missing values (0 when none).", "f64", "kernels::sum"),
+        red("mean", "Mean of the non-missing values (NaN when none).", "f64", "kernels::mean"),
+        red("min", "Smallest non-missing value (NaN when none).", "f64", "kernels::min"),
+        red("max", "Largest non-missing value (NaN when none).", "f64", "kernels::max"),
+        red("count", "Number of non-missing values.", "u64", "kernels::count"),
+        red(
+            "moments",
+            "The mergeable summary (count, mean, m2, min, max) of the non-missing values; merge \
+summaries of chunks with `ferroscore_moments_merge`.",
+            "FerroscoreMoments",
+            "kernels::moments",
+        ),
+        e(
+            "var",
+            "Variance of the non-missing values with `ddof` (NaN when count <= ddof).",
+            "x: *const {T}, n: usize, ddof: usize, out: *mut f64",
+            "kernels::reduce(x, n, out, |x: &[{T}]| Ok(agg::var(x, ddof)?))",
+        ),
+        e(
+            "std",
+            "Standard deviation of the non-missing values with `ddof`.",
+            "x: *const {T}, n: usize, ddof: usize, out: *mut f64",
+            "kernels::reduce(x, n, out, |x: &[{T}]| Ok(agg::std(x, ddof)?))",
+        ),
+        e(
+            "power_sum",
+            "Sum of `v^p` over the values `v > 0` (missing skipped; 0 when none); `p` finite.",
+            "x: *const {T}, n: usize, p: f64, out: *mut f64",
+            "kernels::reduce(x, n, out, |x: &[{T}]| Ok(agg::power_sum(x, p)?))",
+        ),
+        e(
+            "dot",
+            "Sum of `a*b` over the rows where both are present (0 when none); `b_len` must equal `n`.",
+            "a: *const {T}, n: usize, b: *const {T}, b_len: usize, out: *mut f64",
+            "kernels::dot(a, n, b, b_len, out)",
+        ),
+        grp("group_sum", "Per-group sum (0 for empty groups).", "", "agg::group_sum"),
+        grp("group_mean", "Per-group mean (NaN for empty groups).", "", "agg::group_mean"),
+        grp("group_min", "Per-group minimum (NaN for empty groups).", "", "agg::group_min"),
+        grp("group_max", "Per-group maximum (NaN for empty groups).", "", "agg::group_max"),
+        grp("group_count", "Per-group count of non-missing values.", "", "agg::group_count"),
+        grp(
+            "group_var",
+            "Per-group variance with `ddof` (NaN when a group has count <= ddof).",
+            "ddof: usize, ",
+            "|x, g, ng| agg::group_var(x, g, ng, ddof)",
+        ),
+        grp(
+            "group_std",
+            "Per-group standard deviation with `ddof`.",
+            "ddof: usize, ",
+            "|x, g, ng| agg::group_std(x, g, ng, ddof)",
+        ),
+        grp(
+            "group_power_sum",
+            "Per-group sum of `v^p` over `v > 0` (0 for empty groups).",
+            "p: f64, ",
+            "|x, g, ng| agg::group_power_sum(x, g, ng, p)",
+        ),
+        e(
+            "score_state_update",
+            "Feeds the chunk `x` to a `score_series` state; `out` gets the chunk's output.",
+            "state: *mut FerroscoreScoreState, x: *const {T}, n: usize, out: *mut {T}, out_len: usize",
+            "states::update(state, x, n, out, out_len)",
+        ),
+        e(
+            "ewm_mean_state_update",
+            "Feeds the chunk `x` to an ewm mean state.",
+            "state: *mut FerroscoreEwmMeanState, x: *const {T}, n: usize, out: *mut {T}, out_len: usize",
+            "states::update(state, x, n, out, out_len)",
+        ),
+        e(
+            "ewm_mean_state_update_times",
+            "Feeds the chunk `x` observed at `times` (continuing the previous chunks' times) to an \
+ewm mean state made with a half-life.",
+            "state: *mut FerroscoreEwmMeanState, x: *const {T}, n: usize, times: *const f64, times_len: usize, out: *mut {T}, out_len: usize",
+            "states::update_times(state, x, n, times, times_len, out, out_len)",
+        ),
+        e(
+            "ewm_var_state_update",
+            "Feeds the chunk `x` to an ewm var/std state.",
+            "state: *mut FerroscoreEwmVarState, x: *const {T}, n: usize, out: *mut {T}, out_len: usize",
+            "states::update(state, x, n, out, out_len)",
+        ),
+        e(
+            "rolling_state_update",
+            "Feeds the chunk `x` to a rolling state.",
+            "state: *mut FerroscoreRollingState, x: *const {T}, n: usize, out: *mut {T}, out_len: usize",
+            "states::update(state, x, n, out, out_len)",
+        ),
+        e(
+            "cum_state_update",
+            "Feeds the chunk `x` to a cumulative state.",
+            "state: *mut FerroscoreCumState, x: *const {T}, n: usize, out: *mut {T}, out_len: usize",
+            "states::update(state, x, n, out, out_len)",
+        ),
+    ]
+}
+
+fn lifetime() -> Vec<Export> {
+    let mut v = Vec::new();
+    for (h, prefix) in [
+        ("FerroscoreScoreState", "score_state"),
+        ("FerroscoreEwmMeanState", "ewm_mean_state"),
+        ("FerroscoreEwmVarState", "ewm_var_state"),
+        ("FerroscoreRollingState", "rolling_state"),
+        ("FerroscoreCumState", "cum_state"),
+    ] {
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        v.push(plain(
+            leak(format!("{prefix}_free")),
+            "Frees a state handle; NULL is a no-op. Returns nothing.",
+            leak(format!("state: *mut {h}")),
+            "states::free(state)",
+        ));
+        v.push(plain(
+            leak(format!("{prefix}_clone")),
+            "Copies a state handle into `*out` (a new handle, freed separately): the copy continues \
+from the same point, independently.",
+            leak(format!("state: *const {h}, out: *mut *mut {h}")),
+            "states::clone(state, out)",
+        ));
+    }
+    v
+}
+
+fn emit(src: &mut String, name: &str, doc: &str, safety: &str, sig: &str, body: &str) {
+    let ret = if name.ends_with("_free") {
+        ""
+    } else {
+        " -> FerroscoreStatus"
+    };
+    for line in doc.lines() {
+        writeln!(src, "/// {line}").unwrap();
+    }
+    writeln!(src, "///\n/// # Safety\n/// {safety}").unwrap();
+    writeln!(src, "#[no_mangle]").unwrap();
+    writeln!(
+        src,
+        "pub unsafe extern \"C\" fn ferroscore_{name}({sig}){ret} {{"
+    )
+    .unwrap();
+    writeln!(
+        src,
+        "    // SAFETY: the caller upholds this function's `# Safety` contract, which"
+    )
+    .unwrap();
+    writeln!(
+        src,
+        "    // is the one of the generic body; that body checks what it can."
+    )
+    .unwrap();
+    writeln!(src, "    unsafe {{ {body} }}").unwrap();
+    writeln!(src, "}}\n").unwrap();
+}
+
+fn main() {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let mut src =
+        String::from("// Generated by bindings-c/build.rs from its export table; do not edit.\n\n");
+    for ex in table() {
+        let safety = if ex.grouped {
+            GROUP_SAFETY
+        } else if ex.name.contains("state_") {
+            STATE_SAFETY
+        } else if ex.sig.contains("out_len") {
+            SCAN_SAFETY
+        } else {
+            REDUCE_SAFETY
+        };
+        for t in ["f64", "f32"] {
+            let codes: &[(&str, &str)] = if ex.grouped {
+                &[("i64", ""), ("i32", "_i32")]
+            } else {
+                &[("i64", "")]
+            };
+            for (gty, gsfx) in codes {
+                let fill = |s: &str| s.replace("{T}", t).replace("{G}", gty);
+                let mut doc = String::from(ex.doc);
+                if ex.grouped {
+                    write!(
+                        doc,
+                        "\n\n`groups[i]` (`{gty}`, `groups_len == n`) is row i's group code: `0 <= code < n_groups`; \
+a negative code skips the row; `out` has `n_groups` values."
+                    )
+                    .unwrap();
+                } else if ex.sig.contains("out_len") {
+                    doc.push_str("\n\n`out_len` must equal `n`.");
+                }
+                if t == "f32" {
+                    doc.push_str(" Input `float`, accumulated in `double`.");
+                }
+                emit(
+                    &mut src,
+                    &format!("{}_{t}{gsfx}", ex.name),
+                    &doc,
+                    safety,
+                    &fill(ex.sig),
+                    &fill(ex.body),
+                );
+            }
+        }
+    }
+    for ex in lifetime() {
+        emit(&mut src, ex.name, ex.doc, HANDLE_SAFETY, ex.sig, ex.body);
+    }
+    let exports = out_dir.join("exports.rs");
+    std::fs::write(&exports, &src).unwrap();
+
+    let mut config = cbindgen::Config::from_file(manifest.join("cbindgen.toml")).unwrap();
+    config.after_includes = Some(format!(
+        "\n/** The library version this header was generated with. */\n#define FERROSCORE_HEADER_VERSION \"{}\"\n",
+        std::env::var("CARGO_PKG_VERSION").unwrap()
+    ));
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(manifest.join("src/lib.rs"))
+        .with_src(&exports)
+        .generate()
+        .expect("cbindgen failed");
+    let header = manifest.join("include/ferroscore.h");
+    // Writes only when the text changes, so an unchanged header keeps its
+    // mtime; `make test-c` then checks that the committed header is current.
+    bindings.write_to_file(&header);
+    bindings.write_to_file(out_dir.join("ferroscore.h"));
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=build.rs");
+}
