@@ -5,7 +5,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::PyErr;
 
 create_exception!(
-    _ferroscore,
+    ferroscore,
     FerroscoreError,
     PyValueError,
     "Bad input to a ferroscore kernel; the message names the argument."

@@ -57,6 +57,7 @@ from ._api import (
 )
 from ._ferroscore import FerroscoreError, Moments, set_num_threads
 from ._ferroscore import __version__ as __version__
+from ._ferroscore import Kernel
 from ._states import Cumulative, EwmMean, EwmStd, EwmVar, Rolling, ScoreSeries
 from ._validate import Report, RuleResult, ValidationError, validate
 
@@ -65,7 +66,7 @@ from ._validate import Report, RuleResult, ValidationError, validate
 __all__ = [
     "FerroscoreError", "ValidationError", "Moments", "Report", "RuleResult",
     "ScoreSeries", "EwmMean", "EwmVar", "EwmStd", "Rolling", "Cumulative",
-    "rules", "validate", "set_num_threads",
+    "rules", "validate", "set_num_threads", "Kernel",
     "score_series", "ewm_mean", "ewm_var", "ewm_std",
     "rolling_sum", "rolling_mean", "rolling_var", "rolling_std", "rolling_min",
     "rolling_max", "rolling_median", "rolling_quantile", "rolling_zscore",

@@ -25,6 +25,9 @@ class ValidationError(FerroscoreError):
         return (type(self), (self.report,))
 
 
+ValidationError.__module__ = "ferroscore"
+
+
 @dataclass(frozen=True)
 class RuleResult:
     """The outcome of one rule on one column."""
