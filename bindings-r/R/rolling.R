@@ -2,6 +2,8 @@
 
 .rolling <- function(x, stat, window, min_periods, center, ddof, q,
                      interpolation, na_rm, call) {
+  if (missing(window)) .fs_arg_error("window", "is required", call)
+  if (missing(q)) .fs_arg_error("q", "is required", call)
   r <- .Call(wrap__fs_rolling, x, stat, window, min_periods, center, ddof, q,
              interpolation, na_rm)
   if (inherits(r, "ferroscore_rs_error")) .fs_abort(r, call)

@@ -1,6 +1,6 @@
 # Validation: rule constructors, validate(), the report.
 
-.rule <- function(kind, ...) structure(list(kind = kind, ...),
+.rule <- function(.kind, ...) structure(list(kind = .kind, ...),
                                        class = "ferroscore_rule")
 
 not_missing <- function() .rule("not_missing")
@@ -54,8 +54,8 @@ print.ferroscore_rule <- function(x, ...) {
       r
     })
     col <- as.double(match(col, lev))
-  } else if (is.numeric(col) || is.logical(col)) {
-    col <- as.double(col)
+  } else if (typeof(col) %in% c("double", "integer", "logical")) {
+    col <- as.double(unclass(col))  # also Date, POSIXct, difftime
   } else {
     .fs_abort(sprintf("rule not supported on column `%s`: a %s column",
                       name, class(col)[1L]), call, argument = name)

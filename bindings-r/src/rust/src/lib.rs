@@ -19,7 +19,7 @@ mod validation;
 /// generates undocumented public wrappers (`wrap__*`) for each function.
 #[allow(missing_docs)]
 mod exports {
-    use crate::conv::guarded;
+    use crate::conv::{self, guarded};
     use crate::{kernels, state, validation};
     use extendr_api::prelude::*;
 
@@ -35,6 +35,23 @@ mod exports {
     #[extendr]
     fn fs_version() -> Robj {
         ferroscore::VERSION.into()
+    }
+
+    /// Parses decimal strings into correctly rounded doubles (R's own parser
+    /// can be 1 ulp off on long decimals); `NA` where a string does not parse.
+    /// Used by the tests to read the shared vectors bit for bit.
+    #[extendr]
+    fn fs_parse_f64(x: Robj) -> Robj {
+        guarded(|| {
+            let na = conv::na_real();
+            let v: Vec<f64> = x
+                .as_str_vector()
+                .unwrap_or_default()
+                .iter()
+                .map(|s| s.trim().parse::<f64>().unwrap_or(na))
+                .collect();
+            Ok(v.into())
+        })
     }
 
     #[extendr]
@@ -218,6 +235,7 @@ mod exports {
         mod ferroscore;
         fn fs_init;
         fn fs_version;
+        fn fs_parse_f64;
         fn fs_score_series;
         fn fs_ewm;
         fn fs_rolling;

@@ -1,0 +1,4 @@
+library(testthat)
+library(ferroscore)
+
+test_check("ferroscore")

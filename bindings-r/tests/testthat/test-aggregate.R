@@ -1,0 +1,64 @@
+set.seed(7)
+x <- c(rnorm(300), NA, NaN)
+
+test_that("reductions equal base R with na.rm = TRUE", {
+  expect_equal(fs_sum(x), sum(x, na.rm = TRUE))
+  expect_equal(fs_mean(x), mean(x, na.rm = TRUE))
+  expect_equal(fs_var(x), stats::var(x, na.rm = TRUE))
+  expect_equal(fs_std(x), stats::sd(x, na.rm = TRUE))
+  expect_equal(fs_sd(x), stats::sd(x, na.rm = TRUE))
+  expect_equal(fs_var(x, ddof = 0), stats::var(x, na.rm = TRUE) * 299 / 300)
+  expect_equal(fs_min(x), min(x, na.rm = TRUE))
+  expect_equal(fs_max(x), max(x, na.rm = TRUE))
+  expect_equal(fs_count(x), 300)
+  expect_equal(power_sum(x), sum(x[!is.na(x) & x > 0]^1.5))
+  expect_equal(power_sum(x, p = 2.5), sum(x[!is.na(x) & x > 0]^2.5))
+  y <- rev(x)
+  ok <- !is.na(x) & !is.na(y)
+  expect_equal(dot(x, y), sum(x[ok] * y[ok]))
+  expect_equal(fs_sum(numeric(0)), 0)
+  expect_true(is.na(fs_mean(numeric(0))))
+})
+
+test_that("moments merge to the moments of the whole", {
+  a <- moments(x[1:100])
+  b <- moments(x[101:302])
+  m <- merge(a, b)
+  w <- moments(x)
+  expect_equal(unclass(m)[["count"]], 300)
+  expect_equal(unclass(m), unclass(w), tolerance = 1e-12)
+  expect_output(print(m), "count 300")
+})
+
+test_that("group aggregations equal tapply, for factor, character and integer groups", {
+  g <- sample(c("a", "b", "c"), 302, replace = TRUE)
+  g[3] <- NA
+  ok <- !is.na(x) & !is.na(g)
+  ref <- function(f) c(tapply(x[ok], g[ok], f))
+  expect_equal(group_sum(x, g), ref(sum))
+  expect_equal(group_mean(x, g), ref(mean))
+  expect_equal(group_var(x, g), ref(stats::var))
+  expect_equal(group_std(x, g), ref(stats::sd))
+  expect_equal(group_min(x, g), ref(min))
+  expect_equal(group_max(x, g), ref(max))
+  expect_equal(group_count(x, g), ref(length) + 0)
+  expect_equal(group_power_sum(x, g),
+               c(tapply(x[ok], g[ok], function(v) sum(v[v > 0]^1.5))))
+  expect_equal(group_sum(x, factor(g)), group_sum(x, g))
+  gi <- match(g, c("c", "a", "b")) * 10L
+  expect_equal(unname(group_sum(x, gi)), unname(ref(sum)[c("c", "a", "b")]))
+  # empty factor levels: 0 for sum/count, NA otherwise
+  f <- factor(c("a", "a"), levels = c("a", "z"))
+  expect_equal(group_sum(c(1, 2), f), c(a = 3, z = 0))
+  expect_identical(group_mean(c(1, 2), f), c(a = 1.5, z = NA_real_))
+})
+
+test_that("group aggregations take a data.frame and a grouping column", {
+  df <- data.frame(k = c("x", "y", "x", "y"), v = c(1, 2, 3, NA), w = 1:4,
+                   s = letters[1:4])
+  r <- group_sum(df, "k")
+  expect_equal(r, data.frame(k = c("x", "y"), v = c(4, 2), w = c(4, 6)))
+  r2 <- group_mean(df[c("v", "w")], df$k)
+  expect_equal(r2$group, c("x", "y"))
+  expect_equal(r2$v, c(2, 2))
+})
