@@ -1,0 +1,534 @@
+/*
+ * The C ABI's contract beyond the values of the shared vectors: every
+ * status code, NULL / empty / misaligned / overlapping buffers, the last
+ * error message, the landing pad, handle lifetimes, validation reports, and
+ * a few naive C references.
+ */
+#include <ferroscore.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int n_checks = 0, n_fail = 0;
+
+static int contains(const char *hay, const char *needle) {
+    return needle == NULL || strstr(hay, needle) != NULL;
+}
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        n_checks++;                                                                                \
+        if (!(cond)) {                                                                             \
+            n_fail++;                                                                              \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
+        }                                                                                          \
+    } while (0)
+
+/* status equals `want`, and on failure the message mentions `needle` */
+#define EXPECT(call, want, needle)                                                                 \
+    do {                                                                                           \
+        FerroscoreStatus st_ = (call);                                                             \
+        n_checks++;                                                                                \
+        if (st_ != (want)) {                                                                       \
+            char m_[512];                                                                          \
+            ferroscore_last_error_message(m_, sizeof m_);                                          \
+            n_fail++;                                                                              \
+            printf("FAIL %s:%d: %s gave %s (%s), wanted %s\n", __FILE__, __LINE__, #call,         \
+                   ferroscore_status_name(st_), m_, ferroscore_status_name(want));                 \
+        } else if ((want) != FERROSCORE_STATUS_OK) {                           \
+            char m_[512];                                                                          \
+            ferroscore_last_error_message(m_, sizeof m_);                                          \
+            n_checks++;                                                                            \
+            if (!contains(m_, (needle))) {                                                           \
+                n_fail++;                                                                          \
+                printf("FAIL %s:%d: message \"%s\" lacks an expected part\n", __FILE__, __LINE__,    \
+                       m_);                                                                        \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
+#define OK FERROSCORE_STATUS_OK
+
+static void test_meta(void) {
+    CHECK(strcmp(ferroscore_version(), FERROSCORE_HEADER_VERSION) == 0);
+    CHECK(strcmp(ferroscore_status_name(FERROSCORE_STATUS_OK), "FERROSCORE_STATUS_OK") == 0);
+    CHECK(strcmp(ferroscore_status_name(FERROSCORE_STATUS_PARSE_ERROR),
+                 "FERROSCORE_STATUS_PARSE_ERROR") == 0);
+    CHECK(strcmp(ferroscore_status_name(FERROSCORE_STATUS_UNSUPPORTED_RULE),
+                 "FERROSCORE_STATUS_UNSUPPORTED_RULE") == 0);
+    CHECK(strcmp(ferroscore_status_name(12345), "FERROSCORE_STATUS_UNKNOWN") == 0);
+    CHECK(strcmp(ferroscore_status_name(-1), "FERROSCORE_STATUS_UNKNOWN") == 0);
+    /* numbers are part of the ABI */
+    CHECK(FERROSCORE_STATUS_INVALID_ARGUMENT == 2 && FERROSCORE_STATUS_LENGTH_MISMATCH == 3 &&
+          FERROSCORE_STATUS_GROUP_OUT_OF_RANGE == 4 && FERROSCORE_STATUS_UNKNOWN_COLUMN == 5 &&
+          FERROSCORE_STATUS_UNSUPPORTED_RULE == 6 && FERROSCORE_STATUS_NULL_POINTER == 7 &&
+          FERROSCORE_STATUS_OVERLAP == 8 && FERROSCORE_STATUS_PARSE_ERROR == 9 &&
+          FERROSCORE_STATUS_BUFFER_TOO_SMALL == 10 && FERROSCORE_STATUS_INTERNAL_ERROR == 99);
+}
+
+static void test_last_error(void) {
+    double x[3] = {1, 2, 3}, out[3];
+    FerroscoreRollingOptions r = ferroscore_rolling_options_default(0);
+    EXPECT(ferroscore_rolling_mean_f64(x, 3, &r, out, 3), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "invalid argument `window`: must be >= 1, got 0");
+    const char *want = "invalid argument `window`: must be >= 1, got 0";
+    size_t len = ferroscore_last_error_message(NULL, 0);
+    CHECK(len == strlen(want));
+    char small[8];
+    CHECK(ferroscore_last_error_message(small, sizeof small) == strlen(want));
+    CHECK(strcmp(small, "invalid") == 0); /* truncated, NUL-terminated */
+    char one[1] = {'x'};
+    ferroscore_last_error_message(one, 1);
+    CHECK(one[0] == 0);
+    /* success does not clear it */
+    EXPECT(ferroscore_sum_f64(x, 3, out), OK, NULL);
+    CHECK(ferroscore_last_error_message(NULL, 0) == strlen(want));
+}
+
+static void test_landing_pad(void) {
+    EXPECT(ferroscore_test_internal_panic(), FERROSCORE_STATUS_INTERNAL_ERROR,
+           "ferroscore_test_internal_panic was called");
+    /* the library keeps working after a caught panic */
+    double x[2] = {1, 2}, s;
+    EXPECT(ferroscore_sum_f64(x, 2, &s), OK, NULL);
+    CHECK(s == 3);
+}
+
+static void test_pointers(void) {
+    double x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, out[8], s = -1;
+    float xf[4] = {1, 2, 3, 4}, outf[4];
+    uint64_t c = 99;
+    FerroscoreRollingOptions r = ferroscore_rolling_options_default(2);
+    FerroscoreEwmOptions e = ferroscore_ewm_options_default();
+    e.alpha = 0.5;
+    /* NULL with n > 0 */
+    EXPECT(ferroscore_score_series_f64(NULL, 3, NULL, out, 3), FERROSCORE_STATUS_NULL_POINTER,
+           "`x`");
+    EXPECT(ferroscore_score_series_f64(x, 3, NULL, NULL, 3), FERROSCORE_STATUS_NULL_POINTER,
+           "`out`");
+    EXPECT(ferroscore_rolling_sum_f64(x, 3, NULL, out, 3), FERROSCORE_STATUS_NULL_POINTER,
+           "`opts`");
+    EXPECT(ferroscore_ewm_mean_f32(xf, 4, NULL, outf, 4), FERROSCORE_STATUS_NULL_POINTER, "opts");
+    EXPECT(ferroscore_sum_f64(NULL, 3, &s), FERROSCORE_STATUS_NULL_POINTER, "`x`");
+    EXPECT(ferroscore_sum_f64(x, 3, NULL), FERROSCORE_STATUS_NULL_POINTER, "`out`");
+    EXPECT(ferroscore_dot_f64(x, 3, NULL, 3, &s), FERROSCORE_STATUS_NULL_POINTER, "`b`");
+    int64_t g[3] = {0, 1, 0};
+    EXPECT(ferroscore_group_sum_f64(x, 3, NULL, 3, out, 2), FERROSCORE_STATUS_NULL_POINTER,
+           "groups");
+    EXPECT(ferroscore_group_sum_f64(x, 3, g, 3, NULL, 2), FERROSCORE_STATUS_NULL_POINTER, "out");
+    EXPECT(ferroscore_ewm_mean_times_f64(x, 3, NULL, 3, &e, out, 3),
+           FERROSCORE_STATUS_NULL_POINTER, "times");
+    /* n = 0: NULL is fine, empty output, reductions give their identity */
+    EXPECT(ferroscore_score_series_f64(NULL, 0, NULL, NULL, 0), OK, NULL);
+    EXPECT(ferroscore_rolling_median_f32(NULL, 0, &r, NULL, 0), OK, NULL);
+    EXPECT(ferroscore_sum_f64(NULL, 0, &s), OK, NULL);
+    CHECK(s == 0);
+    EXPECT(ferroscore_mean_f64(NULL, 0, &s), OK, NULL);
+    CHECK(isnan(s));
+    EXPECT(ferroscore_count_f32(NULL, 0, &c), OK, NULL);
+    CHECK(c == 0);
+    EXPECT(ferroscore_group_count_f64(NULL, 0, NULL, 0, out, 2), OK, NULL);
+    CHECK(out[0] == 0 && out[1] == 0);
+    /* lengths the core checks */
+    EXPECT(ferroscore_score_series_f64(x, 3, NULL, out, 2), FERROSCORE_STATUS_LENGTH_MISMATCH,
+           "length mismatch for `out`: expected 3, got 2");
+    float big[8];
+    EXPECT(ferroscore_cumsum_f32(xf, 4, true, big, 5), FERROSCORE_STATUS_LENGTH_MISMATCH, "out");
+    EXPECT(ferroscore_dot_f64(x, 3, x + 3, 2, &s), FERROSCORE_STATUS_LENGTH_MISMATCH, "`b`");
+    EXPECT(ferroscore_group_mean_f64(x, 3, g, 2, out, 2), FERROSCORE_STATUS_LENGTH_MISMATCH,
+           "`groups`");
+    EXPECT(ferroscore_ewm_mean_times_f64(x, 3, x + 4, 2, &e, out, 3),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "`times`");
+    /* overlapping output: in place, partial, and with a second input */
+    EXPECT(ferroscore_score_series_f64(x, 4, NULL, x, 4), FERROSCORE_STATUS_OVERLAP,
+           "output `out` overlaps input `x`");
+    EXPECT(ferroscore_rolling_sum_f64(x, 4, &r, x + 3, 4), FERROSCORE_STATUS_OVERLAP, NULL);
+    EXPECT(ferroscore_cummax_f32(xf + 1, 3, true, xf, 3), FERROSCORE_STATUS_OVERLAP, NULL);
+    double t[4] = {0, 1, 2, 3};
+    e.alpha = NAN;
+    e.halflife = 1;
+    EXPECT(ferroscore_ewm_mean_times_f64(x, 4, t, 4, &e, t, 4), FERROSCORE_STATUS_OVERLAP,
+           "`times`");
+    /* adjacent buffers do not overlap */
+    EXPECT(ferroscore_cumsum_f64(x, 4, true, x + 4, 4), OK, NULL);
+    CHECK(x[4] == 1 && x[7] == 10);
+    for (int i = 0; i < 8; i++) x[i] = i + 1;
+    /* group outputs are computed first: aliasing the input is fine */
+    double gx[3] = {1, 2, 3};
+    EXPECT(ferroscore_group_sum_f64(gx, 3, g, 3, gx, 2), OK, NULL);
+    CHECK(gx[0] == 4 && gx[1] == 2);
+    /* misaligned pointers are an invalid argument, not undefined behaviour */
+    char *raw = malloc(8 * sizeof(double) + 1);
+    double *mis = (double *)(void *)(raw + 1);
+    EXPECT(ferroscore_cumsum_f64(x, 2, true, mis, 2), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "not aligned");
+    EXPECT(ferroscore_sum_f64(mis, 2, &s), FERROSCORE_STATUS_INVALID_ARGUMENT, "aligned");
+    free(raw);
+    /* absurd lengths */
+    EXPECT(ferroscore_sum_f64(x, SIZE_MAX / 2, &s), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "too large");
+}
+
+static void test_invalid_arguments(void) {
+    double x[6] = {1, 2, 3, 4, 5, 6}, out[6], s;
+    int64_t g[6] = {0, 1, 2, 0, 1, 5};
+    int32_t g32[6] = {0, 1, 2, 0, 1, -1};
+    FerroscoreRollingOptions r = ferroscore_rolling_options_default(3);
+    FerroscoreEwmOptions e = ferroscore_ewm_options_default();
+    FerroscoreScoreOptions so = ferroscore_score_options_default();
+    CHECK(so.up == 0.9 && so.down == 0.5 && so.init == 0 && so.skipna);
+    CHECK(r.window == 3 && r.min_periods == -1 && r.ddof == 1 && !r.center && r.skipna);
+    CHECK(isnan(e.alpha) && e.adjust && !e.ignore_na && !e.bias && e.min_periods == 0);
+    EXPECT(ferroscore_ewm_mean_f64(x, 6, &e, out, 6), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "exactly one of alpha, span, com or halflife");
+    e.alpha = 0.5;
+    e.span = 3;
+    EXPECT(ferroscore_ewm_var_f64(x, 6, &e, out, 6), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "mutually exclusive");
+    e.span = NAN;
+    e.alpha = 1.5;
+    EXPECT(ferroscore_ewm_std_f64(x, 6, &e, out, 6), FERROSCORE_STATUS_INVALID_ARGUMENT, "alpha");
+    e.alpha = 0.5;
+    EXPECT(ferroscore_ewm_mean_times_f64(x, 6, x, 6, &e, out, 6),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "halflife");
+    e.alpha = NAN;
+    e.halflife = 2;
+    double back[6] = {0, 1, 2, 1, 4, 5};
+    EXPECT(ferroscore_ewm_mean_times_f64(x, 6, back, 6, &e, out, 6),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "non-decreasing");
+    r.min_periods = 4;
+    EXPECT(ferroscore_rolling_var_f64(x, 6, &r, out, 6), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "min_periods");
+    r.min_periods = -1;
+    EXPECT(ferroscore_rolling_quantile_f64(x, 6, 1.5, 0, &r, out, 6),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "`q`");
+    EXPECT(ferroscore_rolling_quantile_f64(x, 6, 0.5, 9, &r, out, 6),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "interpolation");
+    int32_t iv = -1;
+    EXPECT(ferroscore_interpolation_from_name("cubic", &iv), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "interpolation");
+    EXPECT(ferroscore_interpolation_from_name("midpoint", &iv), OK, NULL);
+    CHECK(iv == FERROSCORE_INTERPOLATION_MIDPOINT);
+    EXPECT(ferroscore_interpolation_from_name(NULL, &iv), FERROSCORE_STATUS_NULL_POINTER, NULL);
+    EXPECT(ferroscore_closed_from_name("neither", &iv), OK, NULL);
+    CHECK(iv == FERROSCORE_CLOSED_NEITHER);
+    EXPECT(ferroscore_closed_from_name("open", &iv), FERROSCORE_STATUS_INVALID_ARGUMENT, "closed");
+    so.up = NAN;
+    EXPECT(ferroscore_score_series_f64(x, 6, &so, out, 6), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "`up`");
+    EXPECT(ferroscore_power_sum_f64(x, 6, INFINITY, &s), FERROSCORE_STATUS_INVALID_ARGUMENT, "`p`");
+    EXPECT(ferroscore_group_power_sum_f64(x, 6, g, 6, NAN, out, 6),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "`p`");
+    /* group codes */
+    EXPECT(ferroscore_group_sum_f64(x, 6, g, 6, out, 3), FERROSCORE_STATUS_GROUP_OUT_OF_RANGE,
+           "code 5 at row 5");
+    EXPECT(ferroscore_group_max_f64_i32(x, 6, g32, 6, out, 3), OK, NULL);
+    CHECK(out[0] == 4 && out[1] == 5 && out[2] == 3);
+    float xf[6] = {1, 2, 3, 4, 5, 6}, of[3];
+    EXPECT(ferroscore_group_var_f32_i32(xf, 6, g32, 6, 1, of, 3), OK, NULL);
+    CHECK(of[0] == 4.5f && of[1] == 4.5f && isnan(of[2]));
+}
+
+static void test_naive_references(void) {
+    enum { N = 1000 };
+    double *x = malloc(N * sizeof(double)), *out = malloc(N * sizeof(double));
+    unsigned s = 12345;
+    for (int i = 0; i < N; i++) {
+        s = s * 1103515245u + 12345u;
+        x[i] = ((s >> 8) % 2000) / 1000.0 - 0.5;
+        if (i % 37 == 0) x[i] = NAN;
+    }
+    /* score_series: the seed loop (s*up + v is one fused multiply-add) */
+    EXPECT(ferroscore_score_series_f64(x, N, NULL, out, N), OK, NULL);
+    double st = 0;
+    int same = 1;
+    for (int i = 0; i < N; i++) {
+        if (!isnan(x[i])) st = x[i] > st ? fma(st, 0.9, x[i]) : st * 0.5;
+        same &= out[i] == st;
+    }
+    CHECK(same);
+    /* power_sum */
+    double ps = 0, got;
+    for (int i = 0; i < N; i++)
+        if (x[i] > 0) ps += pow(x[i], 1.5);
+    EXPECT(ferroscore_power_sum_f64(x, N, 1.5, &got), OK, NULL);
+    CHECK(fabs(got - ps) <= 1e-12 * fabs(ps));
+    EXPECT(ferroscore_power_sum_f64(x, N, 2.5, &got), OK, NULL);
+    ps = 0;
+    for (int i = 0; i < N; i++)
+        if (x[i] > 0) ps += pow(x[i], 2.5);
+    CHECK(fabs(got - ps) <= 1e-12 * fabs(ps));
+    /* rolling_sum, window 5, min_periods 1 */
+    FerroscoreRollingOptions r = ferroscore_rolling_options_default(5);
+    r.min_periods = 1;
+    EXPECT(ferroscore_rolling_sum_f64(x, N, &r, out, N), OK, NULL);
+    same = 1;
+    for (int i = 0; i < N; i++) {
+        double w = 0;
+        int k = 0;
+        for (int j = i - 4 < 0 ? 0 : i - 4; j <= i; j++)
+            if (!isnan(x[j])) w += x[j], k++;
+        same &= k == 0 ? isnan(out[i]) : fabs(out[i] - w) <= 1e-12;
+    }
+    CHECK(same);
+    /* moments of chunks merge into the moments of the whole */
+    FerroscoreMoments a, b, m, whole;
+    EXPECT(ferroscore_moments_f64(x, 300, &a), OK, NULL);
+    EXPECT(ferroscore_moments_f64(x + 300, N - 300, &b), OK, NULL);
+    EXPECT(ferroscore_moments_merge(&a, &b, &m), OK, NULL);
+    EXPECT(ferroscore_moments_f64(x, N, &whole), OK, NULL);
+    double v1, v2, sd;
+    EXPECT(ferroscore_moments_var(&m, 1, &v1), OK, NULL);
+    EXPECT(ferroscore_var_f64(x, N, 1, &v2), OK, NULL);
+    EXPECT(ferroscore_moments_std(&whole, 1, &sd), OK, NULL);
+    CHECK(m.count == whole.count && m.min == whole.min && m.max == whole.max);
+    CHECK(fabs(m.mean - whole.mean) <= 1e-14 && fabs(v1 - v2) <= 1e-12 * v2);
+    CHECK(fabs(sd * sd - v2) <= 1e-12 * v2);
+    EXPECT(ferroscore_moments_merge(&m, &m, &m), OK, NULL); /* out may alias */
+    CHECK(m.count == 2 * whole.count);
+    EXPECT(ferroscore_moments_merge(NULL, &b, &m), FERROSCORE_STATUS_NULL_POINTER, "`a`");
+    free(x);
+    free(out);
+}
+
+static void test_states(void) {
+    FerroscoreScoreState *s = NULL, *s2 = NULL;
+    double x[6] = {1, 2, NAN, 0.5, 3, -1}, a[6], b[6], v;
+    EXPECT(ferroscore_score_state_new(NULL, &s), OK, NULL);
+    EXPECT(ferroscore_score_state_update_f64(s, x, 2, a, 2), OK, NULL);
+    EXPECT(ferroscore_score_state_clone(s, &s2), OK, NULL);
+    EXPECT(ferroscore_score_state_update_f64(s, x + 2, 4, a + 2, 4), OK, NULL);
+    EXPECT(ferroscore_score_state_update_f64(s2, x + 2, 4, b + 2, 4), OK, NULL);
+    CHECK(memcmp(a + 2, b + 2, 4 * sizeof(double)) == 0); /* the clone goes on alike */
+    EXPECT(ferroscore_score_series_f64(x, 6, NULL, b, 6), OK, NULL);
+    CHECK(memcmp(a, b, sizeof a) == 0);
+    EXPECT(ferroscore_score_state_value(s, &v), OK, NULL);
+    CHECK(v == a[5]);
+    EXPECT(ferroscore_score_state_update_f64(NULL, x, 2, a, 2), FERROSCORE_STATUS_NULL_POINTER,
+           "`state`");
+    EXPECT(ferroscore_score_state_update_f64(s, x, 2, a, 3), FERROSCORE_STATUS_LENGTH_MISMATCH,
+           NULL);
+    EXPECT(ferroscore_score_state_new(NULL, NULL), FERROSCORE_STATUS_NULL_POINTER, "`out`");
+    FerroscoreScoreOptions bad = ferroscore_score_options_default();
+    bad.down = INFINITY;
+    FerroscoreScoreState *never = (FerroscoreScoreState *)&v; /* must stay untouched */
+    EXPECT(ferroscore_score_state_new(&bad, &never), FERROSCORE_STATUS_INVALID_ARGUMENT, "down");
+    CHECK(never == (FerroscoreScoreState *)&v);
+    ferroscore_score_state_free(s);
+    ferroscore_score_state_free(s2);
+    ferroscore_score_state_free(NULL);
+
+    FerroscoreRollingOptions r = ferroscore_rolling_options_default(3);
+    FerroscoreRollingState *rs = NULL;
+    r.center = true;
+    EXPECT(ferroscore_rolling_state_new(FERROSCORE_ROLLING_KIND_MEAN, 0, 0, &r, &rs),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "center");
+    r.center = false;
+    EXPECT(ferroscore_rolling_state_new(42, 0, 0, &r, &rs), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "kind");
+    EXPECT(ferroscore_rolling_state_new(FERROSCORE_ROLLING_KIND_QUANTILE, 2, 0, &r, &rs),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "`q`");
+    EXPECT(ferroscore_rolling_state_new(FERROSCORE_ROLLING_KIND_QUANTILE, 0.25,
+                                        FERROSCORE_INTERPOLATION_NEAREST, &r, &rs),
+           OK, NULL);
+    FerroscoreRollingState *rs2 = NULL;
+    EXPECT(ferroscore_rolling_state_clone(rs, &rs2), OK, NULL);
+    EXPECT(ferroscore_rolling_state_clone(NULL, &rs2), FERROSCORE_STATUS_NULL_POINTER, NULL);
+    float xf[4] = {4, 1, 3, 2}, of[4];
+    EXPECT(ferroscore_rolling_state_update_f32(rs, xf, 4, of, 4), OK, NULL);
+    CHECK(isnan(of[1]) && of[2] == 1 && of[3] == 1); /* q=.25 of 3: h = 0.5 -> index 0 (even) */
+    ferroscore_rolling_state_free(rs);
+    ferroscore_rolling_state_free(rs2);
+
+    FerroscoreCumState *cs = NULL;
+    EXPECT(ferroscore_cum_state_new(7, true, &cs), FERROSCORE_STATUS_INVALID_ARGUMENT, "kind");
+    EXPECT(ferroscore_cum_state_new(FERROSCORE_CUM_KIND_DRAWDOWN, true, &cs), OK, NULL);
+    double px[3] = {100, 50, 120}, dd[3];
+    EXPECT(ferroscore_cum_state_update_f64(cs, px, 3, dd, 3), OK, NULL);
+    CHECK(dd[0] == 0 && dd[1] == -0.5 && dd[2] == 0);
+    ferroscore_cum_state_free(cs);
+
+    FerroscoreEwmOptions e = ferroscore_ewm_options_default();
+    FerroscoreEwmMeanState *em = NULL;
+    FerroscoreEwmVarState *ev = NULL, *ev2 = NULL;
+    EXPECT(ferroscore_ewm_mean_state_new(&e, &em), FERROSCORE_STATUS_INVALID_ARGUMENT, "alpha");
+    e.halflife = 1;
+    EXPECT(ferroscore_ewm_mean_state_new(&e, &em), OK, NULL);
+    double t[2] = {0, 1}, ex[2] = {0, 1}, eo[2];
+    EXPECT(ferroscore_ewm_mean_state_update_times_f64(em, ex, 1, t, 1, eo, 1), OK, NULL);
+    EXPECT(ferroscore_ewm_mean_state_update_times_f64(em, ex + 1, 1, t + 1, 1, eo + 1, 1), OK,
+           NULL);
+    CHECK(fabs(eo[1] - 1.0 / 1.5) < 1e-15);
+    EXPECT(ferroscore_ewm_mean_state_value(em, &v), OK, NULL);
+    CHECK(v == eo[1]);
+    EXPECT(ferroscore_ewm_mean_state_update_times_f64(em, ex, 1, t, 1, eo, 1),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "non-decreasing"); /* time went back */
+    FerroscoreEwmMeanState *em2 = NULL;
+    EXPECT(ferroscore_ewm_mean_state_clone(em, &em2), OK, NULL);
+    ferroscore_ewm_mean_state_free(em);
+    ferroscore_ewm_mean_state_free(em2);
+    EXPECT(ferroscore_ewm_var_state_new(&e, true, &ev), OK, NULL);
+    EXPECT(ferroscore_ewm_var_state_clone(ev, &ev2), OK, NULL);
+    EXPECT(ferroscore_ewm_var_state_update_f64(ev2, x, 2, a, 2), OK, NULL);
+    CHECK(isnan(a[0]) && a[1] > 0);
+    ferroscore_ewm_var_state_free(ev);
+    ferroscore_ewm_var_state_free(ev2);
+    ferroscore_ewm_mean_state_free(NULL);
+    ferroscore_ewm_var_state_free(NULL);
+    ferroscore_rolling_state_free(NULL);
+    ferroscore_cum_state_free(NULL);
+}
+
+static void test_validation(void) {
+    double price[5] = {10, NAN, 2e6, 5, INFINITY};
+    float score[5] = {0.5f, 0.25f, 0.125f, 0.75f, 1.0f};
+    int64_t id[5] = {1, 2, 2, 3, 7};
+    FerroscoreColumn cols[3] = {
+        {"price", FERROSCORE_DTYPE_F64, price, 5},
+        {"score", FERROSCORE_DTYPE_F32, score, 5},
+        {"id", FERROSCORE_DTYPE_I64, id, 5},
+    };
+    FerroscoreRuleSet *rules = NULL;
+    FerroscoreReport *rep = NULL;
+    size_t n = 0;
+    EXPECT(ferroscore_ruleset_new(&rules), OK, NULL);
+    EXPECT(ferroscore_ruleset_add_not_missing(rules, "price"), OK, NULL);
+    EXPECT(ferroscore_ruleset_add_in_range(rules, "price", 0, 1e6, FERROSCORE_CLOSED_BOTH), OK,
+           NULL);
+    EXPECT(ferroscore_ruleset_add_finite(rules, "price"), OK, NULL);
+    EXPECT(ferroscore_ruleset_add_unique(rules, "id"), OK, NULL);
+    EXPECT(ferroscore_ruleset_add_no_gaps(rules, "id", 1), OK, NULL);
+    EXPECT(ferroscore_ruleset_add_monotonic(rules, "score", false, true), OK, NULL);
+    double set[4] = {0.5, 0.25, 0.125, 1};
+    EXPECT(ferroscore_ruleset_add_in_set(rules, "score", set, 4), OK, NULL);
+    EXPECT(ferroscore_ruleset_add_max_abs_zscore(rules, "score", 3), OK, NULL);
+    /* rejected rules leave the set unchanged */
+    EXPECT(ferroscore_ruleset_add_in_range(rules, "price", 2, 1, 0),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "lo <= hi");
+    EXPECT(ferroscore_ruleset_add_in_range(rules, "price", 0, 1, 4),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "closed");
+    EXPECT(ferroscore_ruleset_add_max_abs_zscore(rules, "price", -1),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "`k`");
+    EXPECT(ferroscore_ruleset_add_no_gaps(rules, "id", 0), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "step");
+    EXPECT(ferroscore_ruleset_add_unique(rules, NULL), FERROSCORE_STATUS_NULL_POINTER, "column");
+    EXPECT(ferroscore_ruleset_add_unique(NULL, "id"), FERROSCORE_STATUS_NULL_POINTER, "rules");
+    EXPECT(ferroscore_ruleset_add_unique(rules, "\xff\xfe"), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "UTF-8");
+    EXPECT(ferroscore_ruleset_add_in_set(rules, "x", NULL, 2), FERROSCORE_STATUS_NULL_POINTER,
+           "values");
+    EXPECT(ferroscore_ruleset_len(rules, &n), OK, NULL);
+    CHECK(n == 8);
+
+    EXPECT(ferroscore_validate(cols, 3, rules, 10, &rep), OK, NULL);
+    bool ok = true, passed = true;
+    uint64_t nf = 0, rows[10];
+    double vals[10];
+    EXPECT(ferroscore_report_ok(rep, &ok), OK, NULL);
+    CHECK(!ok);
+    EXPECT(ferroscore_report_n_rows(rep, &n), OK, NULL);
+    CHECK(n == 5);
+    EXPECT(ferroscore_report_n_results(rep, &n), OK, NULL);
+    CHECK(n == 8);
+    /* not_missing(price): row 1 */
+    EXPECT(ferroscore_report_n_failed(rep, 0, &nf), OK, NULL);
+    CHECK(nf == 1);
+    EXPECT(ferroscore_report_failed_rows(rep, 0, rows, 10), OK, NULL);
+    CHECK(rows[0] == 1);
+    /* in_range(price): 2e6 and Inf at rows 2 and 4 */
+    EXPECT(ferroscore_report_n_recorded(rep, 1, &n), OK, NULL);
+    CHECK(n == 2);
+    EXPECT(ferroscore_report_failed_rows(rep, 1, rows, 2), OK, NULL);
+    EXPECT(ferroscore_report_failed_values(rep, 1, vals, 2), OK, NULL);
+    CHECK(rows[0] == 2 && rows[1] == 4 && vals[0] == 2e6 && isinf(vals[1]));
+    EXPECT(ferroscore_report_failed_rows(rep, 1, rows, 1), FERROSCORE_STATUS_LENGTH_MISMATCH,
+           "expected 2, got 1");
+    /* finite(price): rows 1, 4 */
+    EXPECT(ferroscore_report_n_failed(rep, 2, &nf), OK, NULL);
+    CHECK(nf == 2);
+    /* unique(id): row 2; no_gaps(id, 1): row 4 (3 -> 7) */
+    EXPECT(ferroscore_report_failed_rows(rep, 3, rows, 10), OK, NULL);
+    CHECK(rows[0] == 2);
+    EXPECT(ferroscore_report_failed_values(rep, 4, vals, 10), OK, NULL);
+    CHECK(vals[0] == 7);
+    /* monotonic(score, strict increasing): rows 1, 2; in_set: row 3 (0.75) */
+    EXPECT(ferroscore_report_n_failed(rep, 5, &nf), OK, NULL);
+    CHECK(nf == 2);
+    EXPECT(ferroscore_report_failed_values(rep, 6, vals, 10), OK, NULL);
+    CHECK(vals[0] == 0.75);
+    EXPECT(ferroscore_report_passed(rep, 7, &passed), OK, NULL);
+    CHECK(passed);
+    EXPECT(ferroscore_report_n_failed_total(rep, &nf), OK, NULL);
+    CHECK(nf == 1 + 2 + 2 + 1 + 1 + 2 + 1);
+    /* names and text */
+    char buf[256], tiny[4];
+    size_t need = 0;
+    EXPECT(ferroscore_report_column(rep, 3, buf, sizeof buf, &need), OK, NULL);
+    CHECK(strcmp(buf, "id") == 0 && need == 2);
+    EXPECT(ferroscore_report_rule(rep, 1, buf, sizeof buf, NULL), OK, NULL);
+    CHECK(strcmp(buf, "in_range(0, 1000000, closed=both)") == 0);
+    EXPECT(ferroscore_report_rule(rep, 1, tiny, sizeof tiny, &need),
+           FERROSCORE_STATUS_BUFFER_TOO_SMALL, "needs 34 bytes");
+    CHECK(strcmp(tiny, "in_") == 0 && need == 33);
+    EXPECT(ferroscore_report_rule(rep, 1, NULL, 0, &need), OK, NULL); /* length query */
+    CHECK(need == 33);
+    EXPECT(ferroscore_report_rule(rep, 1, NULL, 5, &need), FERROSCORE_STATUS_NULL_POINTER, "buf");
+    EXPECT(ferroscore_report_summary(rep, NULL, 0, &need), OK, NULL);
+    char *summary = malloc(need + 1);
+    EXPECT(ferroscore_report_summary(rep, summary, need + 1, NULL), OK, NULL);
+    CHECK(strstr(summary, "validation FAILED: 5 rows, 8 checks") != NULL);
+    free(summary);
+    EXPECT(ferroscore_report_n_failed(rep, 8, &nf), FERROSCORE_STATUS_INVALID_ARGUMENT, "index");
+    EXPECT(ferroscore_report_column(rep, 99, buf, sizeof buf, NULL),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "index");
+    EXPECT(ferroscore_report_ok(NULL, &ok), FERROSCORE_STATUS_NULL_POINTER, "report");
+    EXPECT(ferroscore_report_ok(rep, NULL), FERROSCORE_STATUS_NULL_POINTER, "out");
+    ferroscore_report_free(rep);
+    rep = NULL;
+
+    /* table errors */
+    FerroscoreColumn shortcol[2] = {cols[0], {"short", FERROSCORE_DTYPE_F64, price, 3}};
+    EXPECT(ferroscore_validate(shortcol, 2, rules, 10, &rep), FERROSCORE_STATUS_LENGTH_MISMATCH,
+           "table");
+    CHECK(rep == NULL);
+    EXPECT(ferroscore_validate(cols, 1, rules, 10, &rep), FERROSCORE_STATUS_UNKNOWN_COLUMN,
+           "unknown column `id`");
+    FerroscoreColumn baddtype[1] = {{"price", 7, price, 5}};
+    EXPECT(ferroscore_validate(baddtype, 1, rules, 10, &rep), FERROSCORE_STATUS_INVALID_ARGUMENT,
+           "dtype");
+    FerroscoreColumn noname[1] = {{NULL, FERROSCORE_DTYPE_F64, price, 5}};
+    EXPECT(ferroscore_validate(noname, 1, rules, 10, &rep), FERROSCORE_STATUS_NULL_POINTER,
+           "name");
+    FerroscoreColumn nodata[1] = {{"price", FERROSCORE_DTYPE_F64, NULL, 5}};
+    EXPECT(ferroscore_validate(nodata, 1, rules, 10, &rep), FERROSCORE_STATUS_NULL_POINTER,
+           "data");
+    EXPECT(ferroscore_validate(cols, 3, NULL, 10, &rep), FERROSCORE_STATUS_NULL_POINTER, "rules");
+    EXPECT(ferroscore_validate(NULL, 3, rules, 10, &rep), FERROSCORE_STATUS_NULL_POINTER,
+           "columns");
+    EXPECT(ferroscore_validate(cols, 3, rules, 10, NULL), FERROSCORE_STATUS_NULL_POINTER, "out");
+    /* max_failures = 0 records none but counts all */
+    EXPECT(ferroscore_validate(cols, 3, rules, 0, &rep), OK, NULL);
+    EXPECT(ferroscore_report_n_recorded(rep, 1, &n), OK, NULL);
+    EXPECT(ferroscore_report_n_failed(rep, 1, &nf), OK, NULL);
+    CHECK(n == 0 && nf == 2);
+    EXPECT(ferroscore_report_failed_rows(rep, 1, NULL, 0), OK, NULL);
+    ferroscore_report_free(rep);
+    ferroscore_report_free(NULL);
+    ferroscore_ruleset_free(rules);
+    ferroscore_ruleset_free(NULL);
+}
+
+int main(void) {
+    test_meta();
+    test_last_error();
+    test_landing_pad();
+    test_pointers();
+    test_invalid_arguments();
+    test_naive_references();
+    test_states();
+    test_validation();
+    printf("test_api: %d checks, %d failures\n", n_checks, n_fail);
+    return n_fail != 0;
+}

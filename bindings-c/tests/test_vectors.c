@@ -1,0 +1,367 @@
+/*
+ * Runs every case of the shared test vectors (tests/vectors/cases.tsv)
+ * through the C ABI, in the case's dtype (_f64 or _f32), and checks the
+ * values with the case's tolerances. Scan kernels that have a resumable
+ * state are also fed through it in three chunks, which must give the same
+ * bits as the one-shot call.
+ *
+ * usage: test_vectors <tests/vectors dir>
+ */
+#include <ferroscore.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    size_t rows, cols;
+    double *v; /* column-major: v[c * rows + r] */
+} Matrix;
+
+static int read_matrix(const char *path, Matrix *m) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return -1;
+    }
+    if (fscanf(f, "%zu %zu", &m->rows, &m->cols) != 2) {
+        fclose(f);
+        return -1;
+    }
+    m->v = calloc(m->rows * m->cols + 1, sizeof(double));
+    for (size_t r = 0; r < m->rows; r++) {
+        for (size_t c = 0; c < m->cols; c++) {
+            char tok[64];
+            if (fscanf(f, "%63s", tok) != 1) {
+                fclose(f);
+                return -1;
+            }
+            m->v[c * m->rows + r] = strtod(tok, NULL); /* NaN, Inf, -Inf parse */
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+/* options: "k=v,k=v" or "-" */
+static const char *opt(const char *opts, const char *key, char *buf, size_t len) {
+    size_t kl = strlen(key);
+    const char *p = opts;
+    while (p && *p) {
+        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+            const char *v = p + kl + 1;
+            size_t n = strcspn(v, ",");
+            if (n >= len) n = len - 1;
+            memcpy(buf, v, n);
+            buf[n] = 0;
+            return buf;
+        }
+        p = strchr(p, ',');
+        if (p) p++;
+    }
+    return NULL;
+}
+static double optf(const char *o, const char *k, double d) {
+    char b[64];
+    return opt(o, k, b, sizeof b) ? strtod(b, NULL) : d;
+}
+static long opti(const char *o, const char *k, long d) {
+    char b[64];
+    return opt(o, k, b, sizeof b) ? strtol(b, NULL, 10) : d;
+}
+static bool optb(const char *o, const char *k, bool d) {
+    char b[64];
+    return opt(o, k, b, sizeof b) ? strcmp(b, "true") == 0 : d;
+}
+
+static FerroscoreEwmOptions ewm_opts(const char *o) {
+    FerroscoreEwmOptions e = ferroscore_ewm_options_default();
+    e.alpha = optf(o, "alpha", NAN);
+    e.span = optf(o, "span", NAN);
+    e.com = optf(o, "com", NAN);
+    e.halflife = optf(o, "halflife", NAN);
+    e.adjust = optb(o, "adjust", true);
+    e.ignore_na = optb(o, "ignore_na", false);
+    e.min_periods = (size_t)opti(o, "min_periods", 0);
+    e.bias = optb(o, "bias", false);
+    return e;
+}
+
+static FerroscoreRollingOptions rolling_opts(const char *o) {
+    FerroscoreRollingOptions r = ferroscore_rolling_options_default((size_t)opti(o, "window", 0));
+    r.min_periods = opti(o, "min_periods", -1);
+    r.center = optb(o, "center", false);
+    r.ddof = (size_t)opti(o, "ddof", 1);
+    r.skipna = optb(o, "skipna", true);
+    return r;
+}
+
+static int interp(const char *o) {
+    char b[64];
+    int32_t v = -1;
+    if (ferroscore_interpolation_from_name(opt(o, "interpolation", b, sizeof b) ? b : "linear", &v) !=
+        FERROSCORE_STATUS_OK)
+        return -1;
+    return v;
+}
+
+static int n_state_checked = 0;
+
+/* One dtype's dispatcher, stamped out for double/_f64 and float/_f32. Fills
+ * got[0..*n_got]; returns the status. */
+#define DEFINE_RUN(T, S)                                                                           \
+    static int chunked_##S(const char *kernel, const char *o, const T *x, size_t n,               \
+                           const T *whole) {                                                       \
+        /* the same kernel through its resumable state, in three chunks */                        \
+        FerroscoreStatus st = FERROSCORE_STATUS_OK;                                                \
+        T *out = calloc(n + 1, sizeof(T));                                                         \
+        size_t cut[4] = {0, n / 3, n / 3 + (n - n / 3) / 2, n};                                    \
+        FerroscoreScoreState *ss = NULL;                                                           \
+        FerroscoreEwmMeanState *em = NULL;                                                         \
+        FerroscoreEwmVarState *ev = NULL;                                                          \
+        FerroscoreRollingState *rs = NULL;                                                         \
+        FerroscoreCumState *cs = NULL;                                                             \
+        FerroscoreEwmOptions e = ewm_opts(o);                                                      \
+        FerroscoreRollingOptions r = rolling_opts(o);                                              \
+        int which = -1;                                                                            \
+        if (!strcmp(kernel, "score_series")) {                                                     \
+            FerroscoreScoreOptions so = ferroscore_score_options_default();                        \
+            so.up = optf(o, "up", so.up);                                                          \
+            so.down = optf(o, "down", so.down);                                                    \
+            so.init = optf(o, "init", so.init);                                                    \
+            so.skipna = optb(o, "skipna", true);                                                   \
+            st = ferroscore_score_state_new(&so, &ss);                                             \
+            which = 0;                                                                             \
+        } else if (!strcmp(kernel, "ewm_mean") && !optb(o, "times", false)) {                      \
+            st = ferroscore_ewm_mean_state_new(&e, &em);                                           \
+            which = 1;                                                                             \
+        } else if (!strcmp(kernel, "ewm_var") || !strcmp(kernel, "ewm_std")) {                     \
+            st = ferroscore_ewm_var_state_new(&e, !strcmp(kernel, "ewm_std"), &ev);                \
+            which = 2;                                                                             \
+        } else if (!strncmp(kernel, "rolling_", 8) && !r.center) {                                 \
+            static const char *names[] = {"sum", "mean", "var", "std", "zscore",                   \
+                                          "min", "max", "median", "quantile"};                     \
+            int kind = -1;                                                                         \
+            for (int k = 0; k < 9; k++)                                                            \
+                if (!strcmp(kernel + 8, names[k])) kind = k;                                       \
+            st = ferroscore_rolling_state_new(kind, optf(o, "q", 0.5), interp(o), &r, &rs);        \
+            which = 3;                                                                             \
+        } else if (!strncmp(kernel, "cum", 3) || !strcmp(kernel, "drawdown")) {                    \
+            int kind = !strcmp(kernel, "cumsum")   ? FERROSCORE_CUM_KIND_SUM                      \
+                       : !strcmp(kernel, "cummax") ? FERROSCORE_CUM_KIND_MAX                      \
+                       : !strcmp(kernel, "cummin") ? FERROSCORE_CUM_KIND_MIN                      \
+                                                   : FERROSCORE_CUM_KIND_DRAWDOWN;                \
+            st = ferroscore_cum_state_new(kind, optb(o, "skipna", true), &cs);                     \
+            which = 4;                                                                             \
+        }                                                                                          \
+        int bad = 0;                                                                               \
+        if (which >= 0) {                                                                          \
+            if (st != FERROSCORE_STATUS_OK) {                                                      \
+                bad = 1;                                                                           \
+            } else {                                                                               \
+                for (int c = 0; c < 3 && !bad; c++) {                                              \
+                    const T *xc = x + cut[c];                                                      \
+                    T *oc = out + cut[c];                                                          \
+                    size_t m = cut[c + 1] - cut[c];                                                \
+                    switch (which) {                                                               \
+                    case 0: st = ferroscore_score_state_update_##S(ss, xc, m, oc, m); break;      \
+                    case 1: st = ferroscore_ewm_mean_state_update_##S(em, xc, m, oc, m); break;   \
+                    case 2: st = ferroscore_ewm_var_state_update_##S(ev, xc, m, oc, m); break;    \
+                    case 3: st = ferroscore_rolling_state_update_##S(rs, xc, m, oc, m); break;    \
+                    default: st = ferroscore_cum_state_update_##S(cs, xc, m, oc, m); break;       \
+                    }                                                                              \
+                    bad = st != FERROSCORE_STATUS_OK;                                              \
+                }                                                                                  \
+                if (!bad && n > 0 && memcmp(out, whole, n * sizeof(T)) != 0) bad = 2;              \
+                n_state_checked++;                                                                 \
+            }                                                                                      \
+        }                                                                                          \
+        ferroscore_score_state_free(ss);                                                           \
+        ferroscore_ewm_mean_state_free(em);                                                        \
+        ferroscore_ewm_var_state_free(ev);                                                         \
+        ferroscore_rolling_state_free(rs);                                                         \
+        ferroscore_cum_state_free(cs);                                                             \
+        free(out);                                                                                 \
+        return bad;                                                                                \
+    }                                                                                              \
+                                                                                                   \
+    static FerroscoreStatus run_##S(const char *k, const char *o, const Matrix *in, double *got,  \
+                                    size_t *n_got, int *chunk_bad) {                               \
+        size_t n = in->rows;                                                                       \
+        T *x = calloc(n + 1, sizeof(T)), *b = calloc(n + 1, sizeof(T));                            \
+        T *out = calloc(n + 1024, sizeof(T));                                                      \
+        int64_t *codes = calloc(n + 1, sizeof(int64_t));                                           \
+        double *times = calloc(n + 1, sizeof(double));                                             \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            x[i] = (T)in->v[i];                                                                    \
+            if (in->cols > 1) {                                                                    \
+                b[i] = (T)in->v[n + i];                                                            \
+                codes[i] = (int64_t)in->v[n + i];                                                  \
+                times[i] = in->v[n + i];                                                           \
+            }                                                                                      \
+        }                                                                                          \
+        FerroscoreEwmOptions e = ewm_opts(o);                                                      \
+        FerroscoreRollingOptions r = rolling_opts(o);                                              \
+        size_t ddof = (size_t)opti(o, "ddof", 1), ng = (size_t)opti(o, "n_groups", 0);             \
+        double p = optf(o, "p", 1.5), red = NAN;                                                   \
+        uint64_t cnt = 0;                                                                          \
+        FerroscoreStatus st = FERROSCORE_STATUS_INVALID_ARGUMENT;                                  \
+        int scan = 1, reduced = 0;                                                                 \
+        if (!strcmp(k, "score_series")) {                                                          \
+            FerroscoreScoreOptions so = ferroscore_score_options_default();                        \
+            so.up = optf(o, "up", so.up);                                                          \
+            so.down = optf(o, "down", so.down);                                                    \
+            so.init = optf(o, "init", so.init);                                                    \
+            so.skipna = optb(o, "skipna", true);                                                   \
+            st = ferroscore_score_series_##S(x, n, &so, out, n);                                   \
+        } else if (!strcmp(k, "ewm_mean") && optb(o, "times", false))                              \
+            st = ferroscore_ewm_mean_times_##S(x, n, times, n, &e, out, n);                        \
+        else if (!strcmp(k, "ewm_mean")) st = ferroscore_ewm_mean_##S(x, n, &e, out, n);           \
+        else if (!strcmp(k, "ewm_var")) st = ferroscore_ewm_var_##S(x, n, &e, out, n);             \
+        else if (!strcmp(k, "ewm_std")) st = ferroscore_ewm_std_##S(x, n, &e, out, n);             \
+        else if (!strcmp(k, "rolling_sum")) st = ferroscore_rolling_sum_##S(x, n, &r, out, n);     \
+        else if (!strcmp(k, "rolling_mean")) st = ferroscore_rolling_mean_##S(x, n, &r, out, n);   \
+        else if (!strcmp(k, "rolling_var")) st = ferroscore_rolling_var_##S(x, n, &r, out, n);     \
+        else if (!strcmp(k, "rolling_std")) st = ferroscore_rolling_std_##S(x, n, &r, out, n);     \
+        else if (!strcmp(k, "rolling_min")) st = ferroscore_rolling_min_##S(x, n, &r, out, n);     \
+        else if (!strcmp(k, "rolling_max")) st = ferroscore_rolling_max_##S(x, n, &r, out, n);     \
+        else if (!strcmp(k, "rolling_median"))                                                     \
+            st = ferroscore_rolling_median_##S(x, n, &r, out, n);                                  \
+        else if (!strcmp(k, "rolling_zscore"))                                                     \
+            st = ferroscore_rolling_zscore_##S(x, n, &r, out, n);                                  \
+        else if (!strcmp(k, "rolling_quantile"))                                                   \
+            st = ferroscore_rolling_quantile_##S(x, n, optf(o, "q", NAN), interp(o), &r, out, n);  \
+        else if (!strcmp(k, "cumsum"))                                                             \
+            st = ferroscore_cumsum_##S(x, n, optb(o, "skipna", true), out, n);                     \
+        else if (!strcmp(k, "cummax"))                                                             \
+            st = ferroscore_cummax_##S(x, n, optb(o, "skipna", true), out, n);                     \
+        else if (!strcmp(k, "cummin"))                                                             \
+            st = ferroscore_cummin_##S(x, n, optb(o, "skipna", true), out, n);                     \
+        else if (!strcmp(k, "drawdown"))                                                           \
+            st = ferroscore_drawdown_##S(x, n, optb(o, "skipna", true), out, n);                   \
+        else {                                                                                     \
+            scan = 0;                                                                              \
+            reduced = 1;                                                                           \
+            if (!strcmp(k, "sum")) st = ferroscore_sum_##S(x, n, &red);                            \
+            else if (!strcmp(k, "mean")) st = ferroscore_mean_##S(x, n, &red);                     \
+            else if (!strcmp(k, "var")) st = ferroscore_var_##S(x, n, ddof, &red);                 \
+            else if (!strcmp(k, "std")) st = ferroscore_std_##S(x, n, ddof, &red);                 \
+            else if (!strcmp(k, "min")) st = ferroscore_min_##S(x, n, &red);                       \
+            else if (!strcmp(k, "max")) st = ferroscore_max_##S(x, n, &red);                       \
+            else if (!strcmp(k, "count")) {                                                        \
+                st = ferroscore_count_##S(x, n, &cnt);                                             \
+                red = (double)cnt;                                                                 \
+            } else if (!strcmp(k, "power_sum")) st = ferroscore_power_sum_##S(x, n, p, &red);      \
+            else if (!strcmp(k, "dot")) st = ferroscore_dot_##S(x, n, b, n, &red);                 \
+            else {                                                                                 \
+                reduced = 0;                                                                       \
+                if (!strcmp(k, "group_sum"))                                                       \
+                    st = ferroscore_group_sum_##S(x, n, codes, n, out, ng);                        \
+                else if (!strcmp(k, "group_mean"))                                                 \
+                    st = ferroscore_group_mean_##S(x, n, codes, n, out, ng);                       \
+                else if (!strcmp(k, "group_var"))                                                  \
+                    st = ferroscore_group_var_##S(x, n, codes, n, ddof, out, ng);                  \
+                else if (!strcmp(k, "group_std"))                                                  \
+                    st = ferroscore_group_std_##S(x, n, codes, n, ddof, out, ng);                  \
+                else if (!strcmp(k, "group_min"))                                                  \
+                    st = ferroscore_group_min_##S(x, n, codes, n, out, ng);                        \
+                else if (!strcmp(k, "group_max"))                                                  \
+                    st = ferroscore_group_max_##S(x, n, codes, n, out, ng);                        \
+                else if (!strcmp(k, "group_count"))                                                \
+                    st = ferroscore_group_count_##S(x, n, codes, n, out, ng);                      \
+                else if (!strcmp(k, "group_power_sum"))                                            \
+                    st = ferroscore_group_power_sum_##S(x, n, codes, n, p, out, ng);               \
+                else {                                                                             \
+                    fprintf(stderr, "unknown kernel %s\n", k);                                     \
+                    exit(2);                                                                       \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        if (reduced) {                                                                             \
+            got[0] = red;                                                                          \
+            *n_got = 1;                                                                            \
+        } else {                                                                                   \
+            *n_got = scan ? n : ng;                                                                \
+            for (size_t i = 0; i < *n_got; i++) got[i] = (double)out[i];                           \
+        }                                                                                          \
+        if (scan && st == FERROSCORE_STATUS_OK) *chunk_bad = chunked_##S(k, o, x, n, out);         \
+        free(x);                                                                                   \
+        free(b);                                                                                   \
+        free(out);                                                                                 \
+        free(codes);                                                                               \
+        free(times);                                                                               \
+        return st;                                                                                 \
+    }
+
+DEFINE_RUN(double, f64)
+DEFINE_RUN(float, f32)
+
+static bool close_enough(double got, double exp, double rtol, double atol) {
+    if (isnan(exp)) return isnan(got);
+    if (isinf(exp)) return got == exp;
+    return fabs(got - exp) <= atol + rtol * fabs(exp);
+}
+
+int main(int argc, char **argv) {
+    const char *dir = argc > 1 ? argv[1] : "tests/vectors";
+    char path[4096], line[4096];
+    snprintf(path, sizeof path, "%s/cases.tsv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return 2;
+    }
+    int n_cases = 0, n_fail = 0, n_f32 = 0;
+    if (!fgets(line, sizeof line, f)) return 2; /* header */
+    while (fgets(line, sizeof line, f)) {
+        char id[256], kernel[64], dtype[8], opts[1024];
+        double rtol, atol;
+        if (sscanf(line, "%255s\t%63s\t%7s\t%1023s\t%lf\t%lf", id, kernel, dtype, opts, &rtol,
+                   &atol) != 6)
+            continue;
+        Matrix in = {0}, exp = {0};
+        snprintf(path, sizeof path, "%s/%s.in", dir, id);
+        if (read_matrix(path, &in)) return 2;
+        snprintf(path, sizeof path, "%s/%s.out", dir, id);
+        if (read_matrix(path, &exp)) return 2;
+        double *got = calloc(in.rows + exp.rows + 1024, sizeof(double));
+        size_t n_got = 0;
+        int chunk_bad = 0;
+        bool f32 = !strcmp(dtype, "f32");
+        n_f32 += f32;
+        FerroscoreStatus st = f32 ? run_f32(kernel, opts, &in, got, &n_got, &chunk_bad)
+                                  : run_f64(kernel, opts, &in, got, &n_got, &chunk_bad);
+        n_cases++;
+        if (st != FERROSCORE_STATUS_OK) {
+            char msg[512];
+            ferroscore_last_error_message(msg, sizeof msg);
+            printf("FAIL %s (%s %s): status %s: %s\n", id, kernel, opts, ferroscore_status_name(st),
+                   msg);
+            n_fail++;
+        } else if (n_got != exp.rows) {
+            printf("FAIL %s: %zu outputs, expected %zu\n", id, n_got, exp.rows);
+            n_fail++;
+        } else {
+            for (size_t i = 0; i < n_got; i++) {
+                if (!close_enough(got[i], exp.v[i], rtol, atol)) {
+                    printf("FAIL %s (%s %s): row %zu: got %.17g, expected %.17g\n", id, kernel,
+                           opts, i, got[i], exp.v[i]);
+                    n_fail++;
+                    break;
+                }
+            }
+            if (chunk_bad) {
+                printf("FAIL %s: resumable state in 3 chunks differs (%d)\n", id, chunk_bad);
+                n_fail++;
+            }
+        }
+        free(got);
+        free(in.v);
+        free(exp.v);
+    }
+    fclose(f);
+    printf("test_vectors: %d cases (%d f32), %d chunked-state checks, %d failures\n", n_cases,
+           n_f32, n_state_checked, n_fail);
+    return (n_fail == 0 && n_cases > 400) ? 0 : 1;
+}
