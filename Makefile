@@ -1,10 +1,10 @@
 # ferroscore: the two commands a newcomer needs.
-#   make demo   builds and runs the main demo (the Rust quickstart, for now)
+#   make demo   sets up .venv, builds the Python extension, runs the quickstart
 #   make test   runs every test of every language present
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo test test-rust lint bench-core vectors check-tools
+.PHONY: demo demo-rust test test-rust lint bench-core vectors check-tools
 
 # Each binding keeps its own set-up and test rules in bindings-*/<lang>.mk and
 # appends its test target to BINDING_TESTS (and, where `lint` needs a
@@ -15,7 +15,10 @@ include $(sort $(wildcard bindings-*/*.mk))
 check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (rustup) first"; exit 1; }
 
-demo: check-tools
+demo: demo-python
+
+# The same seed workload from Rust.
+demo-rust: check-tools
 	$(CARGO) run --release -q -p ferroscore-benches --example quickstart
 
 test: check-tools lint test-rust $(BINDING_TESTS)

@@ -32,6 +32,29 @@ impl<'py> Floats<'py> {
     }
 }
 
+impl<'py> Floats<'py> {
+    /// `x` when it is already what the kernels take: a C-contiguous 1-D or
+    /// 2-D float64/float32 numpy array (no conversion, no error).
+    pub fn fast(x: &Bound<'py, PyAny>) -> Option<Self> {
+        let f = if let Ok(a) = x.extract::<PyReadonlyArrayDyn<'py, f64>>() {
+            Floats::F64(a)
+        } else if let Ok(a) = x.extract::<PyReadonlyArrayDyn<'py, f32>>() {
+            Floats::F32(a)
+        } else {
+            return None;
+        };
+        let ok = match &f {
+            Floats::F64(a) => usable(a),
+            Floats::F32(a) => usable(a),
+        };
+        ok.then_some(f)
+    }
+}
+
+fn usable<T: Element>(a: &PyReadonlyArrayDyn<'_, T>) -> bool {
+    matches!(a.ndim(), 1 | 2) && a.is_c_contiguous()
+}
+
 /// The contiguous data of `a` and its lane length (the last axis; 1-D arrays
 /// are one lane).
 pub fn lanes<'a, T: Element>(a: &'a PyReadonlyArrayDyn<'_, T>, name: &str) -> PyResult<(&'a [T], usize)> {
@@ -49,11 +72,26 @@ pub fn lanes<'a, T: Element>(a: &'a PyReadonlyArrayDyn<'_, T>, name: &str) -> Py
     Ok((data, lane))
 }
 
+/// Inputs shorter than this run without releasing the GIL: for them the
+/// release and re-acquire would cost more than the work.
+pub const DETACH_MIN: usize = 8192;
+
+/// Runs `f` with the GIL released when `n` values justify it.
+pub fn detach_if<T: Send, F: FnOnce() -> T + Send>(py: Python<'_>, n: usize, f: F) -> T {
+    if n >= DETACH_MIN {
+        py.detach(f)
+    } else {
+        f()
+    }
+}
+
 /// Runs `f` on every lane of `x` (in parallel when there are several) with
-/// the GIL released, writing into a new array of the same shape.
+/// the GIL released, writing into `out` (checked: same shape, C-contiguous,
+/// writeable) or into a new array of the same shape.
 pub fn map_lanes<'py, T, F>(
     py: Python<'py>,
     x: &PyReadonlyArrayDyn<'py, T>,
+    out: Option<&Bound<'py, PyAny>>,
     f: F,
 ) -> PyResult<Bound<'py, PyArrayDyn<T>>>
 where
@@ -61,11 +99,29 @@ where
     F: Fn(&[T], &mut [T]) -> ferroscore::Result<()> + Send + Sync,
 {
     let (data, lane) = lanes(x, "x")?;
-    let out = PyArrayDyn::<T>::zeros(py, x.shape(), false);
+    let out = match out {
+        None => PyArrayDyn::<T>::zeros(py, x.shape(), false),
+        Some(o) => {
+            let o = o.cast::<PyArrayDyn<T>>().map_err(|_| {
+                PyTypeError::new_err(format!("`out` must be a numpy array of dtype {}", T::NAME))
+            })?;
+            if o.shape() != x.shape() {
+                return Err(crate::errors::to_py(ferroscore::Error::invalid(
+                    "out",
+                    format!("shape {:?} differs from the input's {:?}", o.shape(), x.shape()),
+                )));
+            }
+            o.clone()
+        }
+    };
     {
-        let mut w = out.readwrite();
-        let dst = w.as_slice_mut().map_err(|e| PyTypeError::new_err(e.to_string()))?;
-        py.detach(|| for_lanes(data, dst, lane, &f)).map_err(to_py)?;
+        let mut w = out
+            .try_readwrite()
+            .map_err(|_| PyTypeError::new_err("`out` must be writeable and not shared with `x`"))?;
+        let dst = w
+            .as_slice_mut()
+            .map_err(|_| PyTypeError::new_err("`out` must be C-contiguous"))?;
+        detach_if(py, data.len(), || for_lanes(data, dst, lane, &f)).map_err(to_py)?;
     }
     Ok(out)
 }
@@ -101,7 +157,7 @@ where
     R: Send,
     F: Fn(&[T]) -> ferroscore::Result<R> + Send + Sync,
 {
-    py.detach(|| {
+    detach_if(py, data.len(), || {
         if lane == 0 {
             return (0..n_lanes).map(|_| f(&[])).collect();
         }

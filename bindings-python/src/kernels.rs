@@ -13,7 +13,7 @@ use numpy::{Element, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn, PyUntypedAr
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::arrays::{lanes, map_lanes, n_lanes, Floats};
+use crate::arrays::{detach_if, lanes, map_lanes, n_lanes, Floats};
 use crate::errors::{invalid, to_py};
 
 /// What a kernel computes, with its options.
@@ -118,9 +118,10 @@ impl Kernel {
         &self,
         py: Python<'py>,
         x: &PyReadonlyArrayDyn<'py, T>,
+        out: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyArrayDyn<T>>> {
         let spec = &self.spec;
-        map_lanes(py, x, |s, d| spec.run_into(s, d))
+        map_lanes(py, x, out, |s, d| spec.run_into(s, d))
     }
 
     fn update_typed<'py, T: Element + Float>(
@@ -147,7 +148,7 @@ impl Kernel {
             let mut w = out.readwrite();
             let dst = w.as_slice_mut()?;
             if lane > 0 {
-                py.detach(|| {
+                detach_if(py, data.len(), || {
                     data.chunks(lane)
                         .zip(dst.chunks_mut(lane))
                         .zip(states.iter_mut())
@@ -285,12 +286,31 @@ impl Kernel {
         )
     }
 
-    /// The kernel on whole lanes (the rows of a 2-D array, in parallel).
-    fn run<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    /// The kernel on whole lanes (the rows of a 2-D array, in parallel),
+    /// into `out` when given (same shape and dtype, C-contiguous).
+    #[pyo3(signature = (x, out=None))]
+    fn run<'py>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+        out: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         Ok(match Floats::extract(x, "x")? {
-            Floats::F64(a) => self.run_typed(py, &a)?.into_any(),
-            Floats::F32(a) => self.run_typed(py, &a)?.into_any(),
+            Floats::F64(a) => self.run_typed(py, &a, out)?.into_any(),
+            Floats::F32(a) => self.run_typed(py, &a, out)?.into_any(),
         })
+    }
+
+    /// `run(x)` when `x` is a C-contiguous 1-D or 2-D float64/float32 numpy
+    /// array; `None` otherwise (the caller converts and calls `run`).
+    fn try_run<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(f) = Floats::fast(x) else {
+            return Ok(None);
+        };
+        Ok(Some(match f {
+            Floats::F64(a) => self.run_typed(py, &a, None)?.into_any(),
+            Floats::F32(a) => self.run_typed(py, &a, None)?.into_any(),
+        }))
     }
 
     /// The next chunk: output as if all chunks so far were one array. A 2-D
@@ -355,7 +375,7 @@ pub fn ewm_mean_times<'py>(
         t: &[f64],
         opts: &EwmOptions,
     ) -> PyResult<Bound<'py, PyArrayDyn<T>>> {
-        map_lanes(py, a, |s, d| ewm_mean_times_into(s, t, opts, d))
+        map_lanes(py, a, None, |s, d| ewm_mean_times_into(s, t, opts, d))
     }
     Ok(match Floats::extract(x, "x")? {
         Floats::F64(a) => go(py, &a, t, &opts)?.into_any(),

@@ -26,6 +26,7 @@ fn _ferroscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(kernels::ewm_mean_times, m)?)?;
     m.add_class::<reduce::PyMoments>()?;
     m.add_function(wrap_pyfunction!(reduce::reduce, m)?)?;
+    m.add_function(wrap_pyfunction!(reduce::try_reduce, m)?)?;
     m.add_function(wrap_pyfunction!(reduce::dot, m)?)?;
     m.add_function(wrap_pyfunction!(reduce::moments, m)?)?;
     m.add_function(wrap_pyfunction!(reduce::group, m)?)?;

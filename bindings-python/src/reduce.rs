@@ -8,7 +8,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::arrays::{lanes, n_lanes, reduce_lanes, Floats};
+use crate::arrays::{detach_if, lanes, n_lanes, reduce_lanes, Floats};
 use crate::errors::{invalid, to_py};
 
 /// The reduction named `kind` on one lane.
@@ -55,7 +55,27 @@ fn ddof_of(ddof: i64) -> PyResult<usize> {
     usize::try_from(ddof).map_err(|_| invalid("ddof", &format!("must be >= 0, got {ddof}")))
 }
 
-/// `kind` over every lane of `x`: a float64 array with one value per lane.
+fn reduce_typed<'py, T: Element + Float>(
+    py: Python<'py>,
+    a: &PyReadonlyArrayDyn<'py, T>,
+    kind: Kind,
+    p: f64,
+    ddof: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (data, lane) = lanes(a, "x")?;
+    let v = reduce_lanes(py, data, n_lanes(a.shape()), lane, |s| {
+        reduce_one(kind, s, p, ddof)
+    })
+    .map_err(to_py)?;
+    Ok(match (a.ndim(), kind) {
+        (1, Kind::Count) => (v[0] as u64).into_pyobject(py)?.into_any(),
+        (1, _) => v[0].into_pyobject(py)?.into_any(),
+        _ => PyArray1::from_vec(py, v).into_any(),
+    })
+}
+
+/// `kind` over every lane of `x`: a Python number for 1-D `x` (an int for
+/// `count`), a float64 array with one value per row for 2-D `x`.
 #[pyfunction]
 #[pyo3(signature = (x, kind, p=1.5, ddof=1))]
 pub fn reduce<'py>(
@@ -64,27 +84,31 @@ pub fn reduce<'py>(
     kind: &str,
     p: f64,
     ddof: i64,
-) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let kind = parse(kind)?;
-    let ddof = ddof_of(ddof)?;
-    fn go<T: Element + Float>(
-        py: Python<'_>,
-        a: &PyReadonlyArrayDyn<'_, T>,
-        kind: Kind,
-        p: f64,
-        ddof: usize,
-    ) -> PyResult<Vec<f64>> {
-        let (data, lane) = lanes(a, "x")?;
-        reduce_lanes(py, data, n_lanes(a.shape()), lane, |s| {
-            reduce_one(kind, s, p, ddof)
-        })
-        .map_err(to_py)
+) -> PyResult<Bound<'py, PyAny>> {
+    let (kind, ddof) = (parse(kind)?, ddof_of(ddof)?);
+    match Floats::extract(x, "x")? {
+        Floats::F64(a) => reduce_typed(py, &a, kind, p, ddof),
+        Floats::F32(a) => reduce_typed(py, &a, kind, p, ddof),
     }
-    let v = match Floats::extract(x, "x")? {
-        Floats::F64(a) => go(py, &a, kind, p, ddof)?,
-        Floats::F32(a) => go(py, &a, kind, p, ddof)?,
-    };
-    Ok(PyArray1::from_vec(py, v))
+}
+
+/// `reduce` when `x` is a C-contiguous 1-D/2-D float64/float32 array;
+/// `None` otherwise (the caller converts and calls `reduce`).
+#[pyfunction]
+#[pyo3(signature = (x, kind, p=1.5, ddof=1))]
+pub fn try_reduce<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    kind: &str,
+    p: f64,
+    ddof: i64,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let (kind, ddof) = (parse(kind)?, ddof_of(ddof)?);
+    Ok(match Floats::fast(x) {
+        None => None,
+        Some(Floats::F64(a)) => Some(reduce_typed(py, &a, kind, p, ddof)?),
+        Some(Floats::F32(a)) => Some(reduce_typed(py, &a, kind, p, ddof)?),
+    })
 }
 
 /// `sum(a * b)` over pairs where both are present (1-D, same dtype).
@@ -93,11 +117,11 @@ pub fn dot(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResu
     match (Floats::extract(a, "a")?, Floats::extract(b, "b")?) {
         (Floats::F64(a), Floats::F64(b)) => {
             let (a, b) = (lanes(&a, "a")?.0, lanes(&b, "b")?.0);
-            py.detach(|| aggregate::dot(a, b)).map_err(to_py)
+            detach_if(py, a.len(), || aggregate::dot(a, b)).map_err(to_py)
         }
         (Floats::F32(a), Floats::F32(b)) => {
             let (a, b) = (lanes(&a, "a")?.0, lanes(&b, "b")?.0);
-            py.detach(|| aggregate::dot(a, b)).map_err(to_py)
+            detach_if(py, a.len(), || aggregate::dot(a, b)).map_err(to_py)
         }
         _ => Err(PyTypeError::new_err("`b` must have the same dtype as `a`")),
     }
@@ -273,11 +297,11 @@ pub fn group<'py>(
         let r = match codes {
             Codes::I64(c) => {
                 let g = lanes(c, "groups")?.0;
-                py.detach(|| run(kind, x, g, ng, p, ddof))
+                detach_if(py, x.len(), || run(kind, x, g, ng, p, ddof))
             }
             Codes::I32(c) => {
                 let g = lanes(c, "groups")?.0;
-                py.detach(|| run(kind, x, g, ng, p, ddof))
+                detach_if(py, x.len(), || run(kind, x, g, ng, p, ddof))
             }
         };
         Ok(PyArray1::from_vec(py, r.map_err(to_py)?).into_any())

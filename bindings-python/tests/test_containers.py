@@ -130,3 +130,24 @@ def test_validate_containers():
         fails = {f.column: f.failed_rows.tolist() for f in r.failures}
         assert fails["p"] == [1]
         assert fails["id"] == [2]  # the later occurrence of a duplicate fails
+
+
+def test_out_parameter_writes_in_place():
+    x = make_series(1000, 9)
+    out = np.empty_like(x)
+    r = fs.rolling_mean(x, 10, out=out)
+    assert r is out
+    np.testing.assert_array_equal(out, fs.rolling_mean(x, 10))
+    out32 = np.empty(1000, np.float32)
+    fs.score_series(x.astype(np.float32), out=out32)
+    np.testing.assert_array_equal(out32, fs.score_series(x.astype(np.float32)))
+    with pytest.raises(TypeError, match="out"):
+        fs.cumsum(x, out=np.empty(1000, np.float32))
+    with pytest.raises(fs.FerroscoreError, match="out"):
+        fs.cumsum(x, out=np.empty(999))
+    with pytest.raises(TypeError, match="out"):
+        fs.cumsum(x, out=np.empty((1000, 2))[:, 0])
+    with pytest.raises(TypeError, match="out"):
+        fs.cumsum(x, out=x)  # aliasing the input is refused
+    with pytest.raises(TypeError, match="out"):
+        fs.cumsum(pd.Series(x), out=np.empty_like(x))

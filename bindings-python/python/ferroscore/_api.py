@@ -29,7 +29,16 @@ def _prepare(x: Any, axis: Optional[int], name: str = "x") -> Tuple[np.ndarray, 
     return a, lambda out: wrap(back(out))
 
 
-def _run(kernel: Any, x: Any, axis: Optional[int]) -> Any:
+def _run(kernel: Any, x: Any, axis: Optional[int], out: Any = None) -> Any:
+    if out is not None:
+        if type(x) is not np.ndarray or not (axis is None or axis == -1 or axis == x.ndim - 1):
+            raise TypeError("`out` needs a numpy array `x` and the default axis")
+        return kernel.run(np.ascontiguousarray(as_float_array(x, "x")), out)
+    if axis is None and type(x) is np.ndarray:
+        # Fast path: a C-contiguous float64/float32 array goes straight in.
+        r = kernel.try_run(x)
+        if r is not None:
+            return r
     a, finish = _prepare(x, axis)
     return finish(kernel.run(a))
 
@@ -38,7 +47,14 @@ def _run(kernel: Any, x: Any, axis: Optional[int]) -> Any:
 
 
 def score_series(
-    x: Any, up: float = 0.9, down: float = 0.5, init: float = 0.0, *, skipna: bool = True, axis: Optional[int] = None
+    x: Any,
+    up: float = 0.9,
+    down: float = 0.5,
+    init: float = 0.0,
+    *,
+    skipna: bool = True,
+    axis: Optional[int] = None,
+    out: Any = None,
 ) -> Any:
     """Conditional recursive score, one value out per value in.
 
@@ -68,7 +84,7 @@ def score_series(
     >>> fs.score_series([1.0, 2.0, 0.5])
     array([1.  , 2.9 , 1.45])
     """
-    return _run(Kernel.score(up, down, init, skipna), x, axis)
+    return _run(Kernel.score(up, down, init, skipna), x, axis, out)
 
 
 def _times_to_float(times: Any, halflife: Any) -> Tuple[np.ndarray, float]:
@@ -103,6 +119,7 @@ def ewm_mean(
     min_periods: int = 0,
     times: Any = None,
     axis: Optional[int] = None,
+    out: Any = None,
 ) -> Any:
     """Exponentially weighted moving average, as ``pandas ewm(...).mean()``.
 
@@ -124,10 +141,12 @@ def ewm_mean(
             raise TypeError("with `times` give only `halflife`")
         if halflife is None:
             raise TypeError("`times` needs `halflife`")
+        if out is not None:
+            raise TypeError("`out` is not supported with `times`")
         a, finish = _prepare(x, axis)
         t, hl = _times_to_float(times, halflife)
         return finish(_native.ewm_mean_times(a, t, hl, adjust, ignore_na, min_periods))
-    return _run(Kernel.ewm("mean", alpha, span, com, halflife, adjust, ignore_na, min_periods), x, axis)
+    return _run(Kernel.ewm("mean", alpha, span, com, halflife, adjust, ignore_na, min_periods), x, axis, out)
 
 
 def _ewm_moment(stat: str) -> Callable[..., Any]:
@@ -143,9 +162,10 @@ def _ewm_moment(stat: str) -> Callable[..., Any]:
         min_periods: int = 0,
         bias: bool = False,
         axis: Optional[int] = None,
+        out: Any = None,
     ) -> Any:
         k = Kernel.ewm(stat, alpha, span, com, halflife, adjust, ignore_na, min_periods, bias)
-        return _run(k, x, axis)
+        return _run(k, x, axis, out)
 
     what = {"var": "variance", "std": "standard deviation"}[stat]
     f.__name__ = f.__qualname__ = f"ewm_{stat}"
@@ -189,9 +209,10 @@ def _rolling(kind: str) -> Callable[..., Any]:
         ddof: int = 1,
         skipna: bool = True,
         axis: Optional[int] = None,
+        out: Any = None,
     ) -> Any:
         k = Kernel.rolling(kind, window, min_periods, center, ddof, None, "linear", skipna)
-        return _run(k, x, axis)
+        return _run(k, x, axis, out)
 
     what, example = _ROLLING_WHAT[kind]
     f.__name__ = f.__qualname__ = f"rolling_{kind}"
@@ -214,6 +235,9 @@ def _rolling(kind: str) -> Callable[..., Any]:
         missing value NaN (polars).
     axis : int, optional
         For 2-D input; default -1 for arrays, each column for data frames.
+    out : numpy.ndarray, optional
+        Write the result here (same shape and dtype as a numpy ``x``,
+        C-contiguous) instead of allocating a new array.
 
     Returns
     -------
@@ -248,6 +272,7 @@ def rolling_quantile(
     interpolation: str = "linear",
     skipna: bool = True,
     axis: Optional[int] = None,
+    out: Any = None,
 ) -> Any:
     """Rolling quantile ``q`` (0 <= q <= 1), as ``pandas rolling(...).quantile(q, interpolation)``.
 
@@ -261,12 +286,12 @@ def rolling_quantile(
     array([nan, nan, 1.5, 2.5])
     """
     k = Kernel.rolling("quantile", window, min_periods, center, 0, q, interpolation, skipna)
-    return _run(k, x, axis)
+    return _run(k, x, axis, out)
 
 
 def _cumulative(kind: str, doc: str) -> Callable[..., Any]:
-    def f(x: Any, *, skipna: bool = True, axis: Optional[int] = None) -> Any:
-        return _run(Kernel.cumulative(kind, skipna), x, axis)
+    def f(x: Any, *, skipna: bool = True, axis: Optional[int] = None, out: Any = None) -> Any:
+        return _run(Kernel.cumulative(kind, skipna), x, axis, out)
 
     f.__name__ = f.__qualname__ = kind
     f.__doc__ = doc
@@ -318,14 +343,20 @@ drawdown = _cumulative(
 
 
 def _reduce(x: Any, kind: str, axis: Optional[int], p: float = 1.5, ddof: int = 1) -> Any:
-    a, finish = _prepare(x, axis)
-    out = _native.reduce(a, kind, p, ddof)
-    if a.ndim == 1:
-        v = out[0]
-        return int(v) if kind == "count" else float(v)
-    if kind == "count":
+    out: Any = None
+    if axis is None and type(x) is np.ndarray:
+        out = _native.try_reduce(x, kind, p, ddof)
+    if out is None:
+        a, finish = _prepare(x, axis)
+        out = _native.reduce(a, kind, p, ddof)
+        if a.ndim == 1:
+            return out
+        if kind == "count":
+            out = out.astype(np.int64)
+        return finish(out)
+    if kind == "count" and isinstance(out, np.ndarray):
         out = out.astype(np.int64)
-    return finish(out)
+    return out
 
 
 def sum(x: Any, *, axis: Optional[int] = None) -> Any:  # noqa: A001

@@ -30,15 +30,17 @@ def as_float_array(arr: Any, name: str) -> np.ndarray:
             arr = np.asarray(arr)
         except (TypeError, ValueError) as e:
             raise TypeError(f"`{name}` must be array-like of numbers: {e}") from None
+    return _float_dtype(arr, name)
+
+
+def _float_dtype(arr: np.ndarray, name: str) -> np.ndarray:
     dt = arr.dtype
     if dt in _FLOATS:
         if not dt.isnative:
-            arr = arr.astype(dt.newbyteorder("="))
+            return np.asarray(arr.astype(dt.newbyteorder("=")))
         return arr
-    if dt.kind in "biu":
-        return arr.astype(np.float64)
-    if dt.kind == "f":  # float16, longdouble
-        return arr.astype(np.float64)
+    if dt.kind in "biuf":  # bool, ints, float16, longdouble
+        return np.asarray(arr, dtype=np.float64)
     raise TypeError(
         f"`{name}` must hold numbers (float64, float32, int or bool), got dtype {dt}"
     )
@@ -69,7 +71,7 @@ def _pandas_values(s: Any, name: str) -> np.ndarray:
     if isinstance(dt, np.dtype) and dt in _FLOATS:
         return as_float_array(s.to_numpy(), name)
     try:
-        return s.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
     except (TypeError, ValueError):
         raise TypeError(f"`{name}` must hold numbers, got dtype {dt}") from None
 

@@ -191,7 +191,7 @@ def validate(table: Any, rules: RulesArg, max_failures: int = 10) -> Report:
     """
     if not isinstance(rules, Mapping):
         raise TypeError("`rules` must be a mapping of column name -> rule or list of rules")
-    pairs: List[Tuple[str, Tuple[str, list, str, bool, bool]]] = []
+    pairs: List[Tuple[str, Tuple[str, List[float], str, bool, bool]]] = []
     columns: Dict[str, np.ndarray] = {}
     for col, rs in rules.items():
         if not isinstance(col, str):

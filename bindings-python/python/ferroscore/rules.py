@@ -8,7 +8,7 @@ in_range(0, 1000000.0, closed='both')
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Tuple
+from typing import Iterable, List, Tuple
 
 __all__ = [
     "Rule", "not_missing", "finite", "in_range", "in_set", "unique",
@@ -31,7 +31,7 @@ class Rule:
     def __repr__(self) -> str:
         return self._repr or f"{self.name}()"
 
-    def spec(self) -> Tuple[str, list, str, bool, bool]:
+    def spec(self) -> Tuple[str, List[float], str, bool, bool]:
         """The tuple the native validator takes."""
         return (self.name, [float(a) for a in self.args], self.closed, self.decreasing, self.strict)
 
