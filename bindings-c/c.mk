@@ -89,7 +89,7 @@ C_FSRC := bindings-c/fortran/ferroscore_capi.f90 bindings-c/fortran/ferroscore.f
 test-fortran: build-c setup-c
 	@mkdir -p $(C_FMOD)
 	gfortran -std=f2018 -Wall -Wno-maybe-uninitialized -fcheck=all -g -J $(C_FMOD) \
-	  $(C_FSRC) bindings-c/tests/test_vectors.f90 \
+	  $(C_FSRC) -Ibindings-c/tests bindings-c/tests/test_vectors.f90 \
 	  -L$(C_LIB) -lferroscore $(C_RPATH) -o $(C_OUT)/test_vectors_f90
 	$(C_ENV) $(C_OUT)/test_vectors_f90 tests/vectors
 
