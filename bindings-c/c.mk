@@ -46,6 +46,8 @@ build-c: check-tools
 
 # build.rs rewrites the header from the sources: a difference from the
 # committed one means someone changed the ABI without committing the header.
+# The Fortran interfaces and Julia ccalls are generated from the header by
+# tools/gen_wrappers.py and must be current too.
 header-check-c: build-c setup-c
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 	  git ls-files --error-unmatch $(C_INC)/ferroscore.h >/dev/null && \
@@ -53,6 +55,7 @@ header-check-c: build-c setup-c
 	  { echo "header-check-c: $(C_INC)/ferroscore.h differs from the committed header: commit it"; exit 1; }; \
 	fi
 	printf '#include <ferroscore.h>\nint main(void) { return ferroscore_version() == 0; }\n' > $(C_OUT)/hdr.c
+	python3 bindings-c/tools/gen_wrappers.py --check
 	gcc -std=c99 -pedantic $(C_WARN) -I$(C_INC) -c $(C_OUT)/hdr.c -o $(C_OUT)/hdr_c.o
 	g++ -x c++ -std=c++11 -pedantic $(C_WARN) -I$(C_INC) -c $(C_OUT)/hdr.c -o $(C_OUT)/hdr_cpp.o
 	@echo "header-check-c: header current; compiles as C99 and C++11 with $(C_WARN) -pedantic"
