@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo demo-rust test test-rust lint bench-core vectors check-tools
+.PHONY: demo demo-rust test test-rust lint bench bench-core bench-python vectors check-tools
 
 # Each binding keeps its own set-up and test rules in bindings-*/<lang>.mk and
 # appends its test target to BINDING_TESTS (and, where `lint` needs a
@@ -35,6 +35,15 @@ test-rust:
 # Criterion throughput of the core (n = 1e6 and 1e7); see benches/README.md.
 bench-core: check-tools
 	$(CARGO) bench -p ferroscore-benches -- --noplot
+
+# Every peer side by side (Python, R, C), then BENCHMARKS.md and the chart.
+# Not part of `make test`: it takes ~15 minutes and wants a quiet machine.
+bench: bench-core python-build bench-python bench-r bench-c-overhead
+	$(PY) benches/report.py
+
+bench-python: python-build
+	$(PY) -m pip install -q -r benches/python/requirements.txt
+	$(PY) benches/python/compare.py
 
 # Regenerate tests/vectors/ from pandas/numpy/bottleneck (needs network for pip).
 vectors:

@@ -1,0 +1,195 @@
+"""Writes BENCHMARKS.md and benches/results/ratios.png from the results of
+benches/python/compare.py, benches/r/compare.R and the criterion runs.
+
+    python benches/report.py
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+RES = ROOT / "benches" / "results"
+OURS = ("ferroscore", "ferroscore-alloc", "ferroscore-2t")
+
+# kernel -> (peers that define the target, the target ratio, wording)
+TARGETS: Dict[str, Tuple[List[str], float, str]] = {
+    "score_series": (["numba"], 1.0, "at least as fast as numba (steady state); >= 100x pure Python"),
+    "power_sum": (["numpy"], 2.0, ">= 2x NumPy"),
+    "sum": (["numpy"], 2.0, ">= 2x NumPy"),
+    "dot": (["numpy"], 2.0, ">= 2x NumPy"),
+    "rolling_mean": (["bottleneck"], 1.0, "faster than bottleneck; >= 3x pandas, polars"),
+    "rolling_std": (["bottleneck"], 1.0, "faster than bottleneck; >= 3x pandas, polars"),
+    "rolling_min": (["bottleneck"], 1.0, "faster than bottleneck; >= 3x pandas, polars"),
+    "rolling_max": (["bottleneck"], 1.0, "faster than bottleneck; >= 3x pandas, polars"),
+    "rolling_median": (["bottleneck"], 1.0, "at least as fast as bottleneck; >= 4x pandas"),
+    "ewm_mean": (["numbagg"], 1.0, "faster than numbagg; >= 2x pandas"),
+    "ewm_std": (["numbagg"], 1.0, "faster than numbagg; >= 2x pandas"),
+    "group_sum": (["numbagg"], 1.0, "at least as fast as numbagg; >= 5x pandas, polars"),
+    "group_mean": (["numbagg"], 1.0, "at least as fast as numbagg; >= 5x pandas, polars"),
+    "group_std": (["numbagg"], 1.0, "at least as fast as numbagg; >= 5x pandas, polars"),
+    "validate": (["pandera", "numpy"], 1.0, ">= 20x pandera; faster than hand-written NumPy"),
+}
+
+
+def load(name: str) -> Optional[Dict[str, Any]]:
+    p = RES / name
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def fmt(v: Optional[float], digits: int = 2) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:.{digits}f}"
+
+
+def python_tables(res: Dict[str, Any]) -> Tuple[List[str], List[Tuple[str, float]]]:
+    rows = [r for r in res["rows"] if "median_s" in r]
+    skipped = [r for r in res["rows"] if "skipped" in r]
+    by: Dict[Tuple[str, int, str], Dict[str, float]] = defaultdict(dict)
+    for r in rows:
+        by[(r["kernel"], r["n"], r["dtype"])][r["variant"]] = r["median_s"] / r["n"] * 1e9
+    variants = sorted({r["variant"] for r in rows}, key=lambda v: (v not in OURS, v))
+    out = ["| kernel | n | dtype | " + " | ".join(variants) + " | best peer | best peer time / ferroscore time |",
+           "|---|---|---|" + "---|" * len(variants) + "---|---|"]
+    ratios: List[Tuple[str, float]] = []
+    for (kernel, n, dtype), d in sorted(by.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        peers = {v: t for v, t in d.items() if v not in OURS}
+        best = min(peers.items(), key=lambda kv: kv[1]) if peers else None
+        ours = d.get("ferroscore")
+        speed = best[1] / ours if best and ours else None
+        if speed and n == max(x[1] for x in by) and dtype == "f64":
+            ratios.append((kernel, speed))
+        cells = [fmt(d.get(v)) for v in variants]
+        out.append(f"| {kernel} | {n:.0e} | {dtype} | " + " | ".join(cells)
+                   + f" | {best[0] if best else "—"} | {fmt(speed)} |" if speed else
+                   f"| {kernel} | {n:.0e} | {dtype} | " + " | ".join(cells) + " | — | — |")
+    if skipped:
+        out.append("")
+        out.append("Skipped: " + "; ".join(sorted({f"{r['variant']} {r.get('kernel', r['family'])}: {r['skipped'][:80]}" for r in skipped})))
+    return out, ratios
+
+
+def target_table(res: Dict[str, Any]) -> List[str]:
+    rows = [r for r in res["rows"] if "median_s" in r and r["dtype"] == "f64"]
+    big = max(r["n"] for r in rows)
+    t: Dict[str, Dict[str, float]] = defaultdict(dict)
+    for r in rows:
+        if r["n"] == big:
+            t[r["kernel"]][r["variant"]] = r["median_s"]
+    out = ["| kernel | target | ferroscore vs the target's peer (1 thread) | vs pandas / polars | 2 threads vs 1 | met |", "|---|---|---|---|---|---|"]
+    for kernel, (peers, need, words) in TARGETS.items():
+        d = t.get(kernel, {})
+        ours = d.get("ferroscore")
+        if not ours:
+            continue
+        parts, ok = [], True
+        for p in peers:
+            if p in d:
+                r = d[p] / ours
+                parts.append(f"{r:.2f}x {p}")
+                want = 20.0 if (kernel == "validate" and p == "pandera") else need
+                ok &= r >= want
+        others = [f"{d[p] / ours:.1f}x {p}" for p in ("pandas", "polars", "python") if p in d]
+        if kernel == "score_series" and "python" in d:
+            ok &= d["python"] / ours >= 100
+        two = d.get("ferroscore-2t")
+        out.append(f"| {kernel} | {words} | {', '.join(parts) or '—'} | {', '.join(others) or '—'} | "
+                   f"{fmt(ours / two) + 'x' if two else '—'} | {'yes' if ok and parts else '**no**'} |")
+    return out
+
+
+def criterion_table() -> List[str]:
+    base = ROOT / "target" / "criterion"
+    if not base.exists():
+        return ["(no criterion results: run `make bench-core`)"]
+    rows = []
+    for est in sorted(base.glob("*/*/new/estimates.json")):
+        group, bench = est.parts[-4], est.parts[-3]
+        try:
+            ns = json.loads(est.read_text())["median"]["point_estimate"]
+        except (KeyError, json.JSONDecodeError):
+            continue
+        size = 1e6 if "1e6" in group or "1000000" in group else 1e7 if ("1e7" in group or "10000000" in group) else None
+        per = f"{ns / size:.2f}" if size else "—"
+        rows.append(f"| {group} | {bench} | {ns / 1e6:.3f} | {per} |")
+    return ["| group | kernel | ms | ns/element |", "|---|---|---|---|", *rows]
+
+
+def chart(ratios: List[Tuple[str, float]], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    if not ratios:
+        return False
+    names = [k for k, _ in ratios]
+    vals = [v for _, v in ratios]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(names) + 1.2))
+    colors = ["#2a9d8f" if v >= 1 else "#e76f51" for v in vals]
+    ax.barh(names, vals, color=colors)
+    ax.axvline(1.0, color="black", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_xlabel("speed vs the best peer measured in the same run (>1: ferroscore faster), float64, 1e7, 1 thread")
+    for i, v in enumerate(vals):
+        ax.text(v, i, f" {v:.2f}x", va="center", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return True
+
+
+def main() -> None:
+    py = load("python.json")
+    r = load("r.json")
+    lines = ["# ferroscore benchmarks", "",
+             "Generated by `make bench` (`benches/report.py`); do not edit by hand. Ratios are measured side by",
+             "side in one run (shared machines drift ±20%, so absolute times are indicative only).", ""]
+    if py:
+        lines += [f"Run: {py['date']}, {py['machine']}.", "",
+                  "Versions: " + ", ".join(f"{k} {v}" for k, v in py["versions"].items()), "",
+                  "## Targets (float64, largest size, single thread)", "", *target_table(py), "",
+                  "![ratios](benches/results/ratios.png)", ""]
+        table, ratios = python_tables(py)
+        lines += ["## Python: ns per element (median of 5 runs after a warm-up)", "",
+                  "`ferroscore` writes scans into a preallocated `out=` buffer, `ferroscore-alloc` returns a new",
+                  "array (its first touch costs page faults), `ferroscore-2t` runs with 2 threads. Peers use their",
+                  "defaults with their own thread pools limited to 1 where they have one.", "", *table, ""]
+        fc = py.get("first_call_1e6", {})
+        if fc:
+            lines += ["## First call (fresh interpreter, 1e6 values, import excluded)", "",
+                      "| tool | first call, ms |", "|---|---|", *[f"| {k} | {v * 1e3:.1f} |" for k, v in fc.items()], ""]
+        oh = py.get("overhead_us", {})
+        if oh:
+            lines += ["## Per-call overhead on a 1-element array (µs)", "", "| call | µs |", "|---|---|",
+                      *[f"| Python: {k} | {v:.2f} |" for k, v in oh.items()]]
+            if r and r.get("overhead_us"):
+                lines += [f"| R: {k} | {v:.2f} |" for k, v in r["overhead_us"].items()]
+            c = load("c.json")
+            if c:
+                lines += [f"| C: {k} | {v:.3f} |" for k, v in c.get("overhead_us", {}).items()]
+            lines.append("")
+        if chart(ratios, RES / "ratios.png"):
+            pass
+    if r:
+        lines += ["## R: ms per call (bench::mark, median)", "", f"Run: {r['date']}; {r.get('versions', '')}", "",
+                  "| kernel | n | implementation | ms | ns/element | ratio to ferroscore |", "|---|---|---|---|---|---|"]
+        for row in r["rows"]:
+            lines.append(f"| {row['kernel']} | {row['n']:.0e} | {row['impl']} | {row['ms']:.2f} | {row['ms'] * 1e6 / row['n']:.2f} | {row['ratio']:.2f} |")
+        lines.append("")
+    lines += ["## Core (criterion, single thread)", "", *criterion_table(), ""]
+    notes = ROOT / "benches" / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text()]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
+    print("wrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()
