@@ -63,7 +63,7 @@ header-check-c: build-c setup-c
 test-c-unit: build-c setup-c
 	gcc -std=c99 -O1 -g $(C_WARN) $(C_SAN) -I$(C_INC) bindings-c/tests/test_vectors.c \
 	  -L$(C_LIB) -lferroscore -lm $(C_RPATH) -o $(C_OUT)/test_vectors_asan
-	gcc -std=c99 -O1 -g $(C_WARN) $(C_SAN) -I$(C_INC) bindings-c/tests/test_api.c \
+	gcc -std=c99 -O1 -g $(C_WARN) $(C_SAN) -I$(C_INC) bindings-c/tests/test_api.c -pthread \
 	  -L$(C_LIB) -lferroscore -lm $(C_RPATH) -o $(C_OUT)/test_api_asan
 	$(C_ENV) $(C_OUT)/test_vectors_asan tests/vectors
 	$(C_ENV) $(C_OUT)/test_api_asan
@@ -71,7 +71,7 @@ test-c-unit: build-c setup-c
 test-c-valgrind: build-c setup-c
 	gcc -std=c99 -O1 -g $(C_WARN) -I$(C_INC) bindings-c/tests/test_vectors.c \
 	  -L$(C_LIB) -lferroscore -lm $(C_RPATH) -o $(C_OUT)/test_vectors
-	gcc -std=c99 -O1 -g $(C_WARN) -I$(C_INC) bindings-c/tests/test_api.c \
+	gcc -std=c99 -O1 -g $(C_WARN) -I$(C_INC) bindings-c/tests/test_api.c -pthread \
 	  -L$(C_LIB) -lferroscore -lm $(C_RPATH) -o $(C_OUT)/test_api
 	$(C_ENV) valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,possible \
 	  --errors-for-leak-kinds=definite,possible --suppressions=bindings-c/tests/valgrind.supp \
@@ -82,7 +82,7 @@ test-c-valgrind: build-c setup-c
 
 # The static library needs the system libraries Rust's std links.
 test-c-static: build-c setup-c
-	gcc -std=c99 -O1 $(C_WARN) -I$(C_INC) bindings-c/tests/test_api.c \
+	gcc -std=c99 -O1 $(C_WARN) -I$(C_INC) bindings-c/tests/test_api.c -pthread \
 	  $(C_LIB)/libferroscore.a -lpthread -ldl -lm -o $(C_OUT)/test_api_static
 	$(C_ENV) $(C_OUT)/test_api_static
 

@@ -7,6 +7,7 @@
 #include <ferroscore.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -520,6 +521,36 @@ static void test_validation(void) {
     ferroscore_ruleset_free(NULL);
 }
 
+/* The last error is per thread; kernels run concurrently from many threads. */
+static void *worker(void *arg) {
+    int *bad = arg;
+    double x[1000], out[1000], s;
+    for (int i = 0; i < 1000; i++) x[i] = i % 7 - 3;
+    for (int r = 0; r < 200; r++) {
+        *bad |= ferroscore_score_series_f64(x, 1000, NULL, out, 1000) != FERROSCORE_STATUS_OK;
+        *bad |= ferroscore_sum_f64(x, 1000, &s) != FERROSCORE_STATUS_OK || s != -3;
+        *bad |= ferroscore_dot_f64(x, 1000, x, 999, &s) != FERROSCORE_STATUS_LENGTH_MISMATCH;
+    }
+    char msg[128];
+    ferroscore_last_error_message(msg, sizeof msg);
+    *bad |= strstr(msg, "`b`") == NULL; /* this thread's own last error */
+    return NULL;
+}
+
+static void test_threads(void) {
+    double x[2] = {1, 2}, out[2];
+    FerroscoreRollingOptions r = ferroscore_rolling_options_default(0);
+    EXPECT(ferroscore_rolling_sum_f64(x, 2, &r, out, 2), FERROSCORE_STATUS_INVALID_ARGUMENT, "window");
+    pthread_t t[4];
+    int bad[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, worker, &bad[i]);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    CHECK(!bad[0] && !bad[1] && !bad[2] && !bad[3]);
+    char msg[128];
+    ferroscore_last_error_message(msg, sizeof msg);
+    CHECK(strstr(msg, "`window`") != NULL); /* untouched by the other threads' failures */
+}
+
 int main(void) {
     test_meta();
     test_last_error();
@@ -529,6 +560,7 @@ int main(void) {
     test_naive_references();
     test_states();
     test_validation();
+    test_threads();
     printf("test_api: %d checks, %d failures\n", n_checks, n_fail);
     return n_fail != 0;
 }

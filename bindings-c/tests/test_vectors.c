@@ -187,17 +187,19 @@ static int n_state_checked = 0;
     }                                                                                              \
                                                                                                    \
     static FerroscoreStatus run_##S(const char *k, const char *o, const Matrix *in, double *got,  \
-                                    size_t *n_got, int *chunk_bad) {                               \
+                                    size_t *n_got, int *chunk_bad, int i32) {                      \
         size_t n = in->rows;                                                                       \
         T *x = calloc(n + 1, sizeof(T)), *b = calloc(n + 1, sizeof(T));                            \
         T *out = calloc(n + 1024, sizeof(T));                                                      \
         int64_t *codes = calloc(n + 1, sizeof(int64_t));                                           \
+        int32_t *codes32 = calloc(n + 1, sizeof(int32_t));                                         \
         double *times = calloc(n + 1, sizeof(double));                                             \
         for (size_t i = 0; i < n; i++) {                                                           \
             x[i] = (T)in->v[i];                                                                    \
             if (in->cols > 1) {                                                                    \
                 b[i] = (T)in->v[n + i];                                                            \
                 codes[i] = (int64_t)in->v[n + i];                                                  \
+                codes32[i] = (int32_t)in->v[n + i];                                                \
                 times[i] = in->v[n + i];                                                           \
             }                                                                                      \
         }                                                                                          \
@@ -257,21 +259,21 @@ static int n_state_checked = 0;
             else {                                                                                 \
                 reduced = 0;                                                                       \
                 if (!strcmp(k, "group_sum"))                                                       \
-                    st = ferroscore_group_sum_##S(x, n, codes, n, out, ng);                        \
+                    st = i32 ? ferroscore_group_sum_##S##_i32(x, n, codes32, n, out, ng) : ferroscore_group_sum_##S(x, n, codes, n, out, ng);                        \
                 else if (!strcmp(k, "group_mean"))                                                 \
-                    st = ferroscore_group_mean_##S(x, n, codes, n, out, ng);                       \
+                    st = i32 ? ferroscore_group_mean_##S##_i32(x, n, codes32, n, out, ng) : ferroscore_group_mean_##S(x, n, codes, n, out, ng);                       \
                 else if (!strcmp(k, "group_var"))                                                  \
-                    st = ferroscore_group_var_##S(x, n, codes, n, ddof, out, ng);                  \
+                    st = i32 ? ferroscore_group_var_##S##_i32(x, n, codes32, n, ddof, out, ng) : ferroscore_group_var_##S(x, n, codes, n, ddof, out, ng);                  \
                 else if (!strcmp(k, "group_std"))                                                  \
-                    st = ferroscore_group_std_##S(x, n, codes, n, ddof, out, ng);                  \
+                    st = i32 ? ferroscore_group_std_##S##_i32(x, n, codes32, n, ddof, out, ng) : ferroscore_group_std_##S(x, n, codes, n, ddof, out, ng);                  \
                 else if (!strcmp(k, "group_min"))                                                  \
-                    st = ferroscore_group_min_##S(x, n, codes, n, out, ng);                        \
+                    st = i32 ? ferroscore_group_min_##S##_i32(x, n, codes32, n, out, ng) : ferroscore_group_min_##S(x, n, codes, n, out, ng);                        \
                 else if (!strcmp(k, "group_max"))                                                  \
-                    st = ferroscore_group_max_##S(x, n, codes, n, out, ng);                        \
+                    st = i32 ? ferroscore_group_max_##S##_i32(x, n, codes32, n, out, ng) : ferroscore_group_max_##S(x, n, codes, n, out, ng);                        \
                 else if (!strcmp(k, "group_count"))                                                \
-                    st = ferroscore_group_count_##S(x, n, codes, n, out, ng);                      \
+                    st = i32 ? ferroscore_group_count_##S##_i32(x, n, codes32, n, out, ng) : ferroscore_group_count_##S(x, n, codes, n, out, ng);                      \
                 else if (!strcmp(k, "group_power_sum"))                                            \
-                    st = ferroscore_group_power_sum_##S(x, n, codes, n, p, out, ng);               \
+                    st = i32 ? ferroscore_group_power_sum_##S##_i32(x, n, codes32, n, p, out, ng) : ferroscore_group_power_sum_##S(x, n, codes, n, p, out, ng);               \
                 else {                                                                             \
                     fprintf(stderr, "unknown kernel %s\n", k);                                     \
                     exit(2);                                                                       \
@@ -290,12 +292,22 @@ static int n_state_checked = 0;
         free(b);                                                                                   \
         free(out);                                                                                 \
         free(codes);                                                                               \
+        free(codes32);                                                                             \
         free(times);                                                                               \
         return st;                                                                                 \
     }
 
 DEFINE_RUN(double, f64)
 DEFINE_RUN(float, f32)
+
+/* equal bits (NaN == NaN); `round`: compare b with a rounded to float */
+static bool same_bits(const double *b, const double *a, size_t n, int round) {
+    for (size_t i = 0; i < n; i++) {
+        double want = round ? (double)(float)a[i] : a[i];
+        if (!(b[i] == want || (isnan(b[i]) && isnan(want)))) return false;
+    }
+    return true;
+}
 
 static bool close_enough(double got, double exp, double rtol, double atol) {
     if (isnan(exp)) return isnan(got);
@@ -312,7 +324,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "cannot open %s\n", path);
         return 2;
     }
-    int n_cases = 0, n_fail = 0, n_f32 = 0;
+    int n_cases = 0, n_fail = 0, n_f32 = 0, n_variant = 0;
     if (!fgets(line, sizeof line, f)) return 2; /* header */
     while (fgets(line, sizeof line, f)) {
         char id[256], kernel[64], dtype[8], opts[1024];
@@ -330,8 +342,52 @@ int main(int argc, char **argv) {
         int chunk_bad = 0;
         bool f32 = !strcmp(dtype, "f32");
         n_f32 += f32;
-        FerroscoreStatus st = f32 ? run_f32(kernel, opts, &in, got, &n_got, &chunk_bad)
-                                  : run_f64(kernel, opts, &in, got, &n_got, &chunk_bad);
+        FerroscoreStatus st = f32 ? run_f32(kernel, opts, &in, got, &n_got, &chunk_bad, 0)
+                                  : run_f64(kernel, opts, &in, got, &n_got, &chunk_bad, 0);
+        if (st == FERROSCORE_STATUS_OK && !strncmp(kernel, "group_", 6)) {
+            /* int32 codes give the same bits as int64 codes */
+            double *g32 = calloc(n_got + 1, sizeof(double));
+            size_t n32 = 0;
+            int cb = 0;
+            FerroscoreStatus s32 = f32 ? run_f32(kernel, opts, &in, g32, &n32, &cb, 1)
+                                       : run_f64(kernel, opts, &in, g32, &n32, &cb, 1);
+            n_variant++;
+            if (s32 != st || n32 != n_got || !same_bits(g32, got, n_got, 0)) {
+                printf("FAIL %s: the _i32 codes variant differs\n", id);
+                n_fail++;
+            }
+            free(g32);
+        }
+        if (!f32) {
+            /* the _f32 variant on the same values rounded to float equals the
+             * _f64 variant on them, rounded: the core accumulates in double */
+            Matrix in32 = in;
+            in32.v = malloc((in.rows * in.cols + 1) * sizeof(double));
+            memcpy(in32.v, in.v, (in.rows * in.cols + 1) * sizeof(double));
+            bool times = strstr(opts, "times=true") != NULL;
+            for (size_t i = 0; i < in.rows * (times || !strncmp(kernel, "group_", 6) ? 1 : in.cols); i++)
+                in32.v[i] = (double)(float)in32.v[i];
+            double *a = calloc(in.rows + exp.rows + 1024, sizeof(double));
+            double *b = calloc(in.rows + exp.rows + 1024, sizeof(double));
+            size_t na = 0, nb = 0;
+            int ca = 0, cb = 0;
+            FerroscoreStatus sa = run_f64(kernel, opts, &in32, a, &na, &ca, 0);
+            FerroscoreStatus sb = run_f32(kernel, opts, &in32, b, &nb, &cb, 0);
+            static const char *reductions[] = {"sum", "mean", "var", "std", "min",
+                                               "max", "count", "power_sum", "dot"};
+            bool reduction = false;
+            for (size_t r = 0; r < sizeof reductions / sizeof *reductions; r++)
+                reduction |= strcmp(kernel, reductions[r]) == 0;
+            n_variant++;
+            if (sa != sb || na != nb || cb || !same_bits(b, a, na, !reduction)) {
+                printf("FAIL %s: the _f32 variant differs from the _f64 one on float input (%d %d)\n",
+                       id, sa, sb);
+                n_fail++;
+            }
+            free(a);
+            free(b);
+            free(in32.v);
+        }
         n_cases++;
         if (st != FERROSCORE_STATUS_OK) {
             char msg[512];
@@ -361,7 +417,8 @@ int main(int argc, char **argv) {
         free(exp.v);
     }
     fclose(f);
-    printf("test_vectors: %d cases (%d f32), %d chunked-state checks, %d failures\n", n_cases,
-           n_f32, n_state_checked, n_fail);
+    printf("test_vectors: %d cases (%d f32), %d chunked-state checks, %d _f32/_i32 variant "
+           "checks, %d failures\n",
+           n_cases, n_f32, n_state_checked, n_variant, n_fail);
     return (n_fail == 0 && n_cases > 400) ? 0 : 1;
 }
