@@ -54,15 +54,12 @@ const _: () = {
 };
 
 impl FerroscoreStatus {
+    /// The status with the core code's number (the numbers are shared, and
+    /// the core leaves 7, 8, 10 and 99 to the C layer). Mapping by number
+    /// keeps this crate building when the core adds a code; a number the C
+    /// layer does not know yet becomes an internal error.
     fn from_code(code: Code) -> Self {
-        match code {
-            Code::Ok => FerroscoreStatus::Ok,
-            Code::InvalidArgument => FerroscoreStatus::InvalidArgument,
-            Code::LengthMismatch => FerroscoreStatus::LengthMismatch,
-            Code::GroupOutOfRange => FerroscoreStatus::GroupOutOfRange,
-            Code::UnknownColumn => FerroscoreStatus::UnknownColumn,
-            Code::UnsupportedRule => FerroscoreStatus::UnsupportedRule,
-        }
+        Self::from_i32(code as i32).unwrap_or(FerroscoreStatus::InternalError)
     }
 
     fn from_i32(v: i32) -> Option<Self> {
