@@ -126,7 +126,6 @@ pub(crate) unsafe fn rolling<T: Float>(
     // SAFETY: forwarded from the export's contract.
     unsafe {
         scan(x, n, out, out_len, |x, out| {
-            kind.validate()?;
             Ok(sc::rolling_into(x, kind, &options::rolling(opts)?, out)?)
         })
     }

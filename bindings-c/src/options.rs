@@ -227,7 +227,6 @@ pub(crate) unsafe fn ewm(p: *const FerroscoreEwmOptions) -> Res<EwmOptions> {
     e.ignore_na = o.ignore_na;
     e.min_periods = o.min_periods;
     e.bias = o.bias;
-    e.validate()?;
     Ok(e)
 }
 
