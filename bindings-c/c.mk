@@ -56,9 +56,10 @@ header-check-c: build-c setup-c
 	fi
 	printf '#include <ferroscore.h>\nint main(void) { return ferroscore_version() == 0; }\n' > $(C_OUT)/hdr.c
 	python3 bindings-c/tools/gen_wrappers.py --check
-	gcc -std=c99 -pedantic $(C_WARN) -I$(C_INC) -c $(C_OUT)/hdr.c -o $(C_OUT)/hdr_c.o
-	g++ -x c++ -std=c++11 -pedantic $(C_WARN) -I$(C_INC) -c $(C_OUT)/hdr.c -o $(C_OUT)/hdr_cpp.o
-	@echo "header-check-c: header current; compiles as C99 and C++11 with $(C_WARN) -pedantic"
+	gcc -std=c99 -pedantic $(C_WARN) -I$(C_INC) $(C_OUT)/hdr.c -L$(C_LIB) -lferroscore $(C_RPATH) -o $(C_OUT)/hdr_c
+	g++ -x c++ -std=c++11 -pedantic $(C_WARN) -I$(C_INC) $(C_OUT)/hdr.c -L$(C_LIB) -lferroscore $(C_RPATH) -o $(C_OUT)/hdr_cpp
+	$(C_OUT)/hdr_c && $(C_OUT)/hdr_cpp
+	@echo "header-check-c: header current; compiles, links and runs as C99 and C++11 with $(C_WARN) -pedantic"
 
 test-c-unit: build-c setup-c
 	gcc -std=c99 -O1 -g $(C_WARN) $(C_SAN) -I$(C_INC) bindings-c/tests/test_vectors.c \
