@@ -55,6 +55,28 @@ pub enum Error {
         /// Why the rule does not apply.
         reason: String,
     },
+    /// The source text of a scan program is wrong: a syntax error, an unknown
+    /// name, a function called with the wrong number of arguments, a number
+    /// where a condition belongs, or a limit exceeded.
+    ///
+    /// ```
+    /// use ferroscore::scan::Program;
+    /// let err = Program::compile("s * upp", &[], &[]).unwrap_err();
+    /// let ferroscore::Error::Parse { line, column, .. } = &err else { panic!() };
+    /// assert_eq!((*line, *column), (1, 5));
+    /// assert!(err.to_string().ends_with("  s * upp\n      ^"));
+    /// ```
+    Parse {
+        /// What is wrong.
+        message: String,
+        /// 1-based line of the offending token.
+        line: usize,
+        /// 1-based column (in characters) of the offending token.
+        column: usize,
+        /// The source line and a caret under the column (two lines, each
+        /// indented by two spaces).
+        snippet: String,
+    },
 }
 
 /// `Result<T, ferroscore::Error>`.
@@ -81,6 +103,8 @@ pub enum Code {
     UnknownColumn = 5,
     /// [`Error::UnsupportedRule`].
     UnsupportedRule = 6,
+    /// [`Error::Parse`].
+    Parse = 9,
 }
 
 impl Error {
@@ -109,6 +133,7 @@ impl Error {
             Error::GroupOutOfRange { .. } => Some("groups"),
             Error::UnknownColumn { name } => Some(name),
             Error::UnsupportedRule { column, .. } => Some(column),
+            Error::Parse { .. } => Some("source"),
         }
     }
 
@@ -125,6 +150,7 @@ impl Error {
             Error::GroupOutOfRange { .. } => Code::GroupOutOfRange,
             Error::UnknownColumn { .. } => Code::UnknownColumn,
             Error::UnsupportedRule { .. } => Code::UnsupportedRule,
+            Error::Parse { .. } => Code::Parse,
         }
     }
 }
@@ -155,6 +181,15 @@ impl fmt::Display for Error {
             Error::UnsupportedRule { column, reason } => {
                 write!(f, "rule not supported on column `{column}`: {reason}")
             }
+            Error::Parse {
+                message,
+                line,
+                column,
+                snippet,
+            } => write!(
+                f,
+                "scan syntax error at line {line}, column {column}: {message}\n{snippet}"
+            ),
         }
     }
 }

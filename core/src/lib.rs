@@ -2,7 +2,8 @@
 //!
 //! Numeric data kernels in one dependency-free Rust core: stateful scoring scans
 //! ([`score`]), reductions and group aggregations ([`aggregate`]) and column
-//! validation ([`validate`]). Every kernel is written once, generic over `f32`
+//! validation ([`validate`]), and user-written recurrences in a small
+//! compiled language ([`scan`]). Every kernel is written once, generic over `f32`
 //! and `f64` through the [`Float`] trait, accumulates in `f64`, and comes in two
 //! forms: slice in / `Vec` out, and `_into`, which writes into a caller's buffer
 //! (the form the Python, R and C bindings use).
@@ -34,6 +35,7 @@ mod float;
 #[cfg(feature = "ndarray")]
 pub mod nd;
 mod parallel;
+pub mod scan;
 pub mod score;
 pub mod validate;
 
