@@ -9,7 +9,7 @@ use super::Scan;
 use crate::error::check_out;
 use crate::{Error, Float, Result};
 use minmax::MinMax;
-use moments::Moments;
+use moments::{Moments, Stat};
 use order::Order;
 use std::str::FromStr;
 use window::Window;
@@ -210,8 +210,10 @@ impl RollingState {
         kind.validate()?;
         let w = opts.window;
         let acc = match kind {
-            RollingKind::Sum | RollingKind::Mean => Acc::Sum(Moments::new(w)),
-            RollingKind::Var | RollingKind::Std | RollingKind::Zscore => Acc::Var(Moments::new(w)),
+            RollingKind::Sum | RollingKind::Mean => Acc::Sum(Moments::new(w, opts.skipna)),
+            RollingKind::Var | RollingKind::Std | RollingKind::Zscore => {
+                Acc::Var(Moments::new(w, opts.skipna))
+            }
             RollingKind::Min => Acc::Min(MinMax::new(w)),
             RollingKind::Max => Acc::Max(MinMax::new(w)),
             RollingKind::Median | RollingKind::Quantile { .. } => Acc::Order(Order::new(w)),
@@ -242,18 +244,16 @@ impl RollingState {
                 run(x, lead, out, win, $acc, $value)
             };
         }
+        let stat = match self.kind {
+            RollingKind::Sum => Stat::Sum { minp, skipna },
+            RollingKind::Mean => Stat::Mean { minp, skipna },
+            RollingKind::Var => Stat::Var { minp, skipna, ddof },
+            RollingKind::Std => Stat::Std { minp, skipna, ddof },
+            _ => Stat::Zscore { minp, skipna, ddof },
+        };
         match (&mut self.acc, self.kind) {
-            (Acc::Sum(a), RollingKind::Sum) => go!(a, |a: &Moments<false>, _| a.sum(minp, skipna)),
-            (Acc::Sum(a), _) => go!(a, |a: &Moments<false>, _| a.mean(minp, skipna)),
-            (Acc::Var(a), RollingKind::Var) => {
-                go!(a, |a: &Moments<true>, _| a.var(minp, skipna, ddof))
-            }
-            (Acc::Var(a), RollingKind::Std) => {
-                go!(a, |a: &Moments<true>, _| a.var(minp, skipna, ddof).sqrt())
-            }
-            (Acc::Var(a), _) => go!(a, |a: &Moments<true>, xi: f64| {
-                (xi - a.mean(minp, skipna)) / a.var(minp, skipna, ddof).sqrt()
-            }),
+            (Acc::Sum(a), _) => run_moments(x, lead, out, a, stat),
+            (Acc::Var(a), _) => run_moments(x, lead, out, a, stat),
             (Acc::Min(a), _) => go!(a, |a: &MinMax<false>, _| a.value(minp, skipna)),
             (Acc::Max(a), _) => go!(a, |a: &MinMax<true>, _| a.value(minp, skipna)),
             (Acc::Order(a), RollingKind::Quantile { q, interpolation }) => {
@@ -279,13 +279,29 @@ macro_rules! impl_push {
         }
     )*};
 }
-impl_push!(
-    Moments<false>,
-    Moments<true>,
-    MinMax<false>,
-    MinMax<true>,
-    Order
-);
+impl_push!(MinMax<false>, MinMax<true>, Order);
+
+/// The driver of the moment kernels: `lead` pushes without output, then a
+/// push and an output per row (one tight loop per block), then an absent row
+/// and an output per row for the centered windows' end.
+fn run_moments<T: Float, const VAR: bool>(
+    x: &[T],
+    lead: usize,
+    out: &mut [T],
+    acc: &mut Moments<VAR>,
+    stat: Stat,
+) {
+    let n = x.len();
+    for v in &x[..lead] {
+        acc.push(v.to_f64());
+    }
+    let (body, tail) = out.split_at_mut(n - lead);
+    acc.run(&x[lead..], &x[..n - lead], body, stat);
+    for (o, xi) in tail.iter_mut().zip(&x[n - lead..]) {
+        acc.push_absent();
+        *o = T::from_f64(acc.value(stat, xi.to_f64()));
+    }
+}
 
 /// The one loop of every rolling kernel: push row `lead + i` (or an absent
 /// row past the end), then output row `i`'s statistic.

@@ -1,270 +1,604 @@
 //! Sum, mean, variance, standard deviation and z-score over a window.
 //!
-//! Values are stored relative to an anchor `k` (`d = v - k`), and the window
-//! keeps `s1 = sum(d)` and, for the variance, `s2 = sum(d^2)`, updated in O(1)
-//! per row. The sums are recomputed exactly (two passes over the window,
-//! anchor moved to the window's mean) every `w` rows, which bounds the
-//! accumulated rounding, and, for the variance, as soon as cancellation
-//! threatens: when the anchor has drifted more than 100 standard deviations
-//! from the mean, or when `s2` fell a million-fold below its peak (a large
-//! value left the window); for the sum and mean, as soon as the terms of
-//! `n * k + s1` exceed eight times the window's `sum |v|` (the data moved
-//! away from the anchor). On 1e9 + N(0, 1) data this keeps the rolling
-//! variance within 1e-12 of an exact two-pass reference, where plain Welford
-//! add/remove (pandas) is off by 1e-4. Infinities are counted apart, so a
-//! window holding +Inf sums to +Inf and recovers when it leaves.
+//! The rows are cut into blocks of `w` rows counted from the first row of
+//! the series. A trailing window of `w` rows ending at offset `o` of block
+//! `b` is the *suffix* of block `b - 1` from offset `o + 1` plus the *prefix*
+//! of block `b` up to `o`. The prefix sums grow row by row from the block's
+//! start; the suffix sums of a block are computed once, backwards, when the
+//! block is complete. Every window's statistic is therefore a combination of
+//! two fresh sums of at most `w` terms each: no running total is carried
+//! from one window to the next, so nothing drifts and nothing needs a
+//! periodic recompute. The per-row work is three adds, a multiply and a
+//! table lookup (`1 / n`): no division.
+//!
+//! For the variance both parts are anchored at the same value `k`, the
+//! previous block's last finite value (`d = v - k`), so they add directly,
+//! and `M2 = sum(d^2) - sum(d)^2 / n`. When that subtraction would cancel
+//! more than four digits (the anchor far from the window's values: after a
+//! level shift or an outlier), the row is recomputed exactly by two passes
+//! over the window. On 1e9 + N(0, 1) data the rolling variance stays within
+//! 1e-12 of an exact reference (plain add/remove, as in pandas and
+//! bottleneck, is off by 1e-4). Sums and means need no anchor: their sums
+//! are fresh for every window.
+//!
+//! Infinities and NaN are counted apart, so a window holding +Inf sums to
+//! +Inf and recovers when it leaves. The arithmetic of a row depends only on
+//! its position in its block, so a series fed in chunks gives the same bits
+//! as one call.
 
-use super::window::Window;
+use crate::Float;
+
+/// Count and anchored sums of the finite values of a run of rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Fin {
+    n: usize,
+    /// Sum of `v - k`.
+    s1: f64,
+    /// Sum of `(v - k)^2` (only with `VAR`).
+    s2: f64,
+}
+
+/// Counts of the non-finite values of a run of rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Special {
+    nan: usize,
+    pinf: usize,
+    ninf: usize,
+}
+
+/// The previous complete block: its values and its suffix sums, one entry
+/// per offset `j` (rows `j..w`), anchored at `k`.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Suffix {
+    vals: Vec<f64>,
+    fin: Vec<Fin>,
+    /// Empty when the block holds only finite values.
+    special: Vec<Special>,
+    k: f64,
+    any_inf: bool,
+}
 
 /// Running moments of a window; `VAR` also tracks the sum of squares.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Moments<const VAR: bool> {
     w: usize,
+    /// Offset of the next row inside the current block.
+    off: usize,
+    /// The current block's values so far. Absent rows (the end of a
+    /// centered window moving past the data) come after every value and
+    /// are not stored: offsets `cur.len()..off` are absent.
+    cur: Vec<f64>,
+    /// The anchor of the current block (NaN until known; 0 without `VAR`).
     k: f64,
-    s1: f64,
-    s2: f64,
-    /// sum |v| of the finite values: the scale the sum's error is judged by
-    sa: f64,
-    peak: f64,
-    n_fin: usize,
-    n_nan: usize,
-    n_pinf: usize,
-    n_ninf: usize,
+    pre: Fin,
+    pre_sp: Special,
+    /// The previous complete block, if any.
+    prev: Option<Suffix>,
+    /// Length of the run of identical non-missing values ending here, and
+    /// that value (a window of identical values has variance exactly 0).
     same: usize,
-    prev: f64,
-    since: usize,
+    last: f64,
+    /// `inv[n] = 1 / n` for the counts a window can reach so far.
+    inv: Vec<f64>,
+    /// Whether missing values are skipped (else they make a window NaN).
+    skipna: bool,
+}
+
+/// Which statistic a window gives, with its options.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Stat {
+    Sum {
+        minp: usize,
+        skipna: bool,
+    },
+    Mean {
+        minp: usize,
+        skipna: bool,
+    },
+    Var {
+        minp: usize,
+        skipna: bool,
+        ddof: usize,
+    },
+    Std {
+        minp: usize,
+        skipna: bool,
+        ddof: usize,
+    },
+    Zscore {
+        minp: usize,
+        skipna: bool,
+        ddof: usize,
+    },
+}
+
+impl Stat {
+    fn skipna(self) -> bool {
+        match self {
+            Stat::Sum { skipna, .. }
+            | Stat::Mean { skipna, .. }
+            | Stat::Var { skipna, .. }
+            | Stat::Std { skipna, .. }
+            | Stat::Zscore { skipna, .. } => skipna,
+        }
+    }
+}
+
+/// One window as the statistics see it.
+struct Win<'a> {
+    fin: Fin,
+    sp: Special,
+    k: f64,
+    same: usize,
+    /// The window's values for an exact recompute: `older[j..]` (the
+    /// previous block's) and `newer[..end]` (this block's).
+    older: &'a [f64],
+    j: usize,
+    newer: &'a [f64],
+    end: usize,
 }
 
 impl<const VAR: bool> Moments<VAR> {
-    pub(super) fn new(w: usize) -> Self {
+    pub(super) fn new(w: usize, skipna: bool) -> Self {
         Moments {
+            skipna,
             w,
-            k: 0.0,
-            s1: 0.0,
-            s2: 0.0,
-            sa: 0.0,
-            peak: 0.0,
-            n_fin: 0,
-            n_nan: 0,
-            n_pinf: 0,
-            n_ninf: 0,
+            off: 0,
+            cur: Vec::new(),
+            k: if VAR { f64::NAN } else { 0.0 },
+            pre: Fin::default(),
+            pre_sp: Special::default(),
+            prev: None,
             same: 0,
-            prev: f64::NAN,
-            since: 0,
+            last: f64::NAN,
+            inv: vec![f64::INFINITY],
         }
     }
 
-    #[inline(always)]
-    pub(super) fn push(&mut self, win: &mut Window, v: f64) {
-        let old = win.push(v);
-        match old {
-            Some(o) if v.is_finite() && o.is_finite() => {
-                let dn = v - self.k;
-                let dold = o - self.k;
-                self.s1 += dn - dold;
-                if VAR {
-                    self.s2 += (dn - dold) * (dn + dold);
-                } else {
-                    self.sa += v.abs() - o.abs();
-                }
-            }
-            _ => {
-                if let Some(o) = old {
-                    self.remove(o);
-                }
-                self.add(v);
-            }
+    /// Makes `inv` cover every count a window can reach after `more` rows.
+    fn grow_inv(&mut self, more: usize) {
+        let seen = self.cur.len() + self.prev.as_ref().map_or(0, |p| p.vals.len());
+        let need = (seen + more).min(self.w) + 1;
+        let have = self.inv.len();
+        if need > have {
+            self.inv.extend((have..need).map(|n| 1.0 / n as f64));
         }
-        if VAR && !v.is_nan() {
-            if v == self.prev {
-                self.same += 1;
-            } else {
-                self.same = 1;
-                self.prev = v;
-            }
-        }
-        self.after_step(win);
     }
 
-    pub(super) fn push_absent(&mut self, win: &mut Window) {
-        if let Some(o) = win.push_absent() {
-            self.remove(o);
-        }
-        self.after_step(win);
-    }
-
-    #[inline(always)]
-    fn after_step(&mut self, win: &Window) {
-        self.since += 1;
-        let drifting = if VAR {
-            self.cancelling()
-        } else {
-            self.drifting()
+    /// Adds the next row (no output).
+    pub(super) fn push(&mut self, v: f64) {
+        let mut out = [0.0f64];
+        let stat = Stat::Sum {
+            minp: 0,
+            skipna: true,
         };
-        if self.since >= self.w || drifting {
-            self.recompute(win);
-        }
+        self.run(&[v], &[v], &mut out, stat);
     }
 
-    fn add(&mut self, v: f64) {
-        if v.is_finite() {
-            if self.n_fin == 0 {
-                self.k = v;
-                self.s1 = 0.0;
-                self.s2 = 0.0;
-                self.sa = 0.0;
-                self.peak = 0.0;
-            }
-            self.n_fin += 1;
-            let d = v - self.k;
-            self.s1 += d;
-            if VAR {
-                self.s2 += d * d;
-            } else {
-                self.sa += v.abs();
-            }
-        } else if v.is_nan() {
-            self.n_nan += 1;
-        } else if v > 0.0 {
-            self.n_pinf += 1;
-        } else {
-            self.n_ninf += 1;
-        }
+    /// Moves the window's end one row past the data (centered windows).
+    pub(super) fn push_absent(&mut self) {
+        self.next_slot();
+        self.off += 1;
     }
 
-    fn remove(&mut self, v: f64) {
-        if v.is_finite() {
-            self.n_fin -= 1;
-            let d = v - self.k;
-            self.s1 -= d;
-            if VAR {
-                self.s2 -= d * d;
-            } else {
-                self.sa -= v.abs();
-            }
-        } else if v.is_nan() {
-            self.n_nan -= 1;
-        } else if v > 0.0 {
-            self.n_pinf -= 1;
-        } else {
-            self.n_ninf -= 1;
-        }
-    }
-
-    /// True when the O(1) update is about to lose too many digits.
+    /// Starts a new block when the current one is full.
     #[inline(always)]
-    fn cancelling(&mut self) -> bool {
-        if self.n_fin < 2 || self.same >= self.n_obs() {
-            return false;
-        }
-        if self.s2 > self.peak {
-            self.peak = self.s2;
-        }
-        let c = self.s1 * self.s1 / self.n_fin as f64;
-        c > 1e4 * (self.s2 - c) || self.s2 * 1e6 < self.peak
-    }
-
-    /// True when the anchor is far from the window's values: the terms of
-    /// `n * k + s1` are much larger than the window's own scale `sum |v|`.
-    #[inline(always)]
-    fn drifting(&self) -> bool {
-        self.n_fin as f64 * self.k.abs() + self.s1.abs() > 8.0 * self.sa
-    }
-
-    /// Exact two-pass recomputation over the window, re-anchored at its mean.
-    fn recompute(&mut self, win: &Window) {
-        self.since = 0;
-        if self.n_fin == 0 {
-            self.s1 = 0.0;
-            self.s2 = 0.0;
-            self.sa = 0.0;
-            self.peak = 0.0;
-            return;
-        }
-        let (a, b) = win.as_slices();
-        let fin = || a.iter().chain(b).copied().filter(|v| v.is_finite());
-        let k = fin().sum::<f64>() / self.n_fin as f64;
-        if !k.is_finite() {
-            return; // values near f64::MAX: keep the old anchor
-        }
-        let (mut s1, mut s2, mut sa) = (0.0, 0.0, 0.0);
-        for v in fin() {
-            let d = v - k;
-            s1 += d;
-            if VAR {
-                s2 += d * d;
-            } else {
-                sa += v.abs();
-            }
-        }
-        self.k = k;
-        self.s1 = s1;
-        self.s2 = s2;
-        self.sa = sa;
-        self.peak = s2;
-    }
-
-    /// Non-missing values in the window (Inf counts).
-    #[inline(always)]
-    pub(super) fn n_obs(&self) -> usize {
-        self.n_fin + self.n_pinf + self.n_ninf
-    }
-
-    #[inline(always)]
-    fn blocked(&self, minp: usize, skipna: bool) -> bool {
-        self.n_obs() < minp || (!skipna && self.n_nan > 0)
-    }
-
-    /// +Inf, -Inf or NaN when infinities dominate the sum, else None.
-    #[inline(always)]
-    fn infinite(&self) -> Option<f64> {
-        match (self.n_pinf > 0, self.n_ninf > 0) {
-            (false, false) => None,
-            (true, true) => Some(f64::NAN),
-            (true, false) => Some(f64::INFINITY),
-            (false, true) => Some(f64::NEG_INFINITY),
+    fn next_slot(&mut self) {
+        if self.off == self.w {
+            self.close_block();
         }
     }
 
-    #[inline(always)]
-    pub(super) fn sum(&self, minp: usize, skipna: bool) -> f64 {
-        if self.blocked(minp, skipna) {
-            return f64::NAN;
-        }
-        if let Some(v) = self.infinite() {
-            return v;
-        }
-        if self.n_fin == 0 {
-            return 0.0;
-        }
-        self.n_fin as f64 * self.k + self.s1
-    }
-
-    #[inline(always)]
-    pub(super) fn mean(&self, minp: usize, skipna: bool) -> f64 {
-        if self.blocked(minp, skipna) || self.n_obs() == 0 {
-            return f64::NAN;
-        }
-        if let Some(v) = self.infinite() {
-            return v;
-        }
-        self.k + self.s1 / self.n_fin as f64
-    }
-
-    #[inline(always)]
-    pub(super) fn var(&self, minp: usize, skipna: bool, ddof: usize) -> f64 {
-        if self.blocked(minp, skipna) || self.n_pinf + self.n_ninf > 0 || self.n_fin <= ddof {
-            return f64::NAN;
-        }
-        if self.same >= self.n_fin {
-            return 0.0;
-        }
-        let n = self.n_fin as f64;
-        let m2 = self.s2 - self.s1 * self.s1 / n;
-        if m2 > 0.0 {
-            m2 / (n - ddof as f64)
+    /// Computes the finished block's suffix sums, keeps its values, and
+    /// starts an empty block anchored at its last finite value.
+    #[cold]
+    fn close_block(&mut self) {
+        let w = self.w;
+        let mut sfx = self.prev.take().unwrap_or_default();
+        std::mem::swap(&mut sfx.vals, &mut self.cur);
+        self.cur.clear();
+        let vals = &sfx.vals[..];
+        let n = vals.len();
+        let k = if VAR {
+            vals.iter()
+                .rev()
+                .copied()
+                .find(|v| v.is_finite())
+                .unwrap_or(f64::NAN)
         } else {
             0.0
+        };
+        sfx.k = k;
+        // No early exit: these folds vectorize.
+        sfx.any_inf = vals.iter().fold(false, |a, v| a | v.is_infinite());
+        let any_nan = vals.iter().fold(false, |a, v| a | v.is_nan());
+        if sfx.fin.len() != w {
+            sfx.fin.resize(w, Fin::default());
+        }
+        sfx.fin[n..].fill(Fin::default());
+        // Counts of NaN and infinities are read only by windows that can
+        // hold an infinity or that do not skip NaN.
+        let need_special = sfx.any_inf || (any_nan && !self.skipna);
+        sfx.special.clear();
+        if need_special {
+            sfx.special.resize(w, Special::default());
+            let mut sp = Special::default();
+            for j in (0..n).rev() {
+                let v = vals[j];
+                if v.is_nan() {
+                    sp.nan += 1;
+                } else if v == f64::INFINITY {
+                    sp.pinf += 1;
+                } else if v == f64::NEG_INFINITY {
+                    sp.ninf += 1;
+                }
+                sfx.special[j] = sp;
+            }
+        }
+        // Backwards, two rows at a time, so that the running sums' dependency
+        // chain has one add per pair.
+        let d = |v: f64| if v.is_finite() { (1, v - k) } else { (0, 0.0) };
+        let mut acc = Fin::default();
+        let fins = &mut sfx.fin[..n];
+        let mut pairs = fins.rchunks_exact_mut(2);
+        let mut vpairs = vals.rchunks_exact(2);
+        for (f, v) in (&mut pairs).zip(&mut vpairs) {
+            let ((na, a), (nb, b)) = (d(v[1]), d(v[0]));
+            f[1] = Fin {
+                n: acc.n + na,
+                s1: acc.s1 + a,
+                s2: if VAR { acc.s2 + a * a } else { 0.0 },
+            };
+            acc = Fin {
+                n: acc.n + na + nb,
+                s1: acc.s1 + (a + b),
+                s2: if VAR { acc.s2 + (a * a + b * b) } else { 0.0 },
+            };
+            f[0] = acc;
+        }
+        if let (Some(f0), Some(&v0)) = (
+            pairs.into_remainder().first_mut(),
+            vpairs.remainder().first(),
+        ) {
+            let (na, a) = d(v0);
+            *f0 = Fin {
+                n: acc.n + na,
+                s1: acc.s1 + a,
+                s2: if VAR { acc.s2 + a * a } else { 0.0 },
+            };
+        }
+        self.k = k;
+        self.prev = Some(sfx);
+        self.off = 0;
+        self.pre = Fin::default();
+        self.pre_sp = Special::default();
+    }
+
+    /// The statistic of the window ending at the last pushed (or absent) row;
+    /// `xi` is the value the z-score is taken of.
+    pub(super) fn value(&mut self, stat: Stat, xi: f64) -> f64 {
+        self.grow_inv(0);
+        let (w, off) = (self.w, self.off);
+        let mut win = Win {
+            fin: self.pre,
+            sp: self.pre_sp,
+            k: self.k,
+            same: self.same,
+            older: &[],
+            j: 0,
+            newer: &self.cur,
+            end: self.cur.len(),
+        };
+        if let Some(sfx) = self.prev.as_ref().filter(|_| off < w) {
+            add_suffix(&mut win, sfx, off);
+        }
+        stat_of::<VAR>(stat, &win, &self.inv, xi)
+    }
+
+    /// Pushes `x[i]` and writes the statistic of the window ending there
+    /// (with `xo[i]` as the z-scored value) into `out[i]`, for every `i`.
+    pub(super) fn run<T: Float>(&mut self, x: &[T], xo: &[T], out: &mut [T], stat: Stat) {
+        let w = self.w;
+        let mut i = 0;
+        while i < x.len() {
+            self.next_slot();
+            let seg = (w - self.off).min(x.len() - i);
+            self.grow_inv(seg);
+            let (xs, xos) = (&x[i..i + seg], &xo[i..i + seg]);
+            let first = self.cur.len();
+            self.cur.extend(xs.iter().map(|v| v.to_f64()));
+            if VAR && self.k.is_nan() {
+                // No anchor yet: the block's first finite value.
+                self.k = self.cur[first..]
+                    .iter()
+                    .copied()
+                    .find(|v| v.is_finite())
+                    .unwrap_or(f64::NAN);
+            }
+            let seg_inf = self.cur[first..]
+                .iter()
+                .fold(false, |a, v| a | v.is_infinite());
+            let fast = stat.skipna()
+                && !seg_inf
+                && self.pre_sp.pinf + self.pre_sp.ninf == 0
+                && !self.prev.as_ref().is_some_and(|p| p.any_inf);
+            let os = &mut out[i..i + seg];
+            if fast {
+                self.segment::<T, true>(first, xos, os, stat);
+            } else {
+                self.segment::<T, false>(first, xos, os, stat);
+            }
+            i += seg;
         }
     }
+
+    /// Rows `cur[first..]` of the current block (already stored): prefix
+    /// sums in registers, suffix sums read in step, one output per row.
+    /// `FAST`: no infinity anywhere in reach and `skipna`, so only finite
+    /// values and NaN occur (the same arithmetic as the general path).
+    fn segment<T: Float, const FAST: bool>(
+        &mut self,
+        first: usize,
+        xos: &[T],
+        os: &mut [T],
+        stat: Stat,
+    ) {
+        macro_rules! go {
+            ($f:expr) => {
+                self.segment_with::<T, FAST>(first, xos, os, $f)
+            };
+        }
+        // One monomorphic loop per statistic.
+        match stat {
+            Stat::Sum { minp, skipna } => go!(|w: &Win, _: &[f64], _| sum::<VAR>(w, minp, skipna)),
+            Stat::Mean { minp, skipna } => {
+                go!(|w: &Win, inv: &[f64], _| mean(w, minp, skipna, inv))
+            }
+            Stat::Var { minp, skipna, ddof } => {
+                go!(|w: &Win, inv: &[f64], _| var(w, minp, skipna, ddof, inv))
+            }
+            Stat::Std { minp, skipna, ddof } => {
+                go!(|w: &Win, inv: &[f64], _| var(w, minp, skipna, ddof, inv).sqrt())
+            }
+            Stat::Zscore { minp, skipna, ddof } => {
+                go!(|w: &Win, inv: &[f64], xi| zscore(w, xi, minp, skipna, ddof, inv))
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn segment_with<T: Float, const FAST: bool>(
+        &mut self,
+        first: usize,
+        xos: &[T],
+        os: &mut [T],
+        stat: impl Fn(&Win, &[f64], f64) -> f64,
+    ) {
+        let w = self.w;
+        let k = self.k;
+        let (mut fin, mut sp, mut same, mut last) = (self.pre, self.pre_sp, self.same, self.last);
+        let cur = &self.cur[..];
+        let inv = &self.inv[..];
+        let off0 = self.off;
+        // One row into the prefix (a macro: it updates four locals).
+        macro_rules! step {
+            ($v:expr) => {{
+                let v: f64 = $v;
+                if v.is_finite() {
+                    fin.n += 1;
+                    let d = v - k;
+                    fin.s1 += d;
+                    if VAR {
+                        fin.s2 += d * d;
+                    }
+                } else if FAST || v.is_nan() {
+                    sp.nan += 1;
+                } else if v > 0.0 {
+                    sp.pinf += 1;
+                } else {
+                    sp.ninf += 1;
+                }
+                if VAR && !v.is_nan() {
+                    if v == last {
+                        same += 1;
+                    } else {
+                        same = 1;
+                        last = v;
+                    }
+                }
+            }};
+        }
+        let seg = cur.len() - first;
+        // Rows whose window reaches back into the previous block (offsets
+        // below w - 1), then at most one row whose window is this block.
+        let with_sfx = match &self.prev {
+            Some(_) => seg.min((w - 1).saturating_sub(off0)),
+            None => 0,
+        };
+        if let Some(sfx) = &self.prev {
+            let rows = &sfx.fin[off0 + 1..off0 + 1 + with_sfx];
+            let vs = &cur[first..first + with_sfx];
+            for (t, (((xov, o), r), &v)) in
+                xos.iter().zip(os.iter_mut()).zip(rows).zip(vs).enumerate()
+            {
+                let idx = first + t;
+                step!(v);
+                let j = off0 + t + 1;
+                let mut wsp = sp;
+                if !FAST {
+                    // (FAST windows hold no infinity and skip NaN: the
+                    // statistics never look at these counts.)
+                    if let Some(s) = sfx.special.get(j) {
+                        wsp.nan += s.nan;
+                        wsp.pinf += s.pinf;
+                        wsp.ninf += s.ninf;
+                    }
+                }
+                let win = Win {
+                    fin: Fin {
+                        n: fin.n + r.n,
+                        s1: fin.s1 + r.s1,
+                        s2: fin.s2 + r.s2,
+                    },
+                    sp: wsp,
+                    k,
+                    same,
+                    older: &sfx.vals,
+                    j,
+                    newer: cur,
+                    end: idx + 1,
+                };
+                *o = T::from_f64(stat(&win, inv, xov.to_f64()));
+            }
+        }
+        let rest = xos.iter().zip(os.iter_mut()).zip(&cur[first..]);
+        for (t, ((xov, o), &v)) in rest.enumerate().skip(with_sfx) {
+            let idx = first + t;
+            step!(v);
+            let win = Win {
+                fin,
+                sp,
+                k,
+                same,
+                older: &[],
+                j: 0,
+                newer: cur,
+                end: idx + 1,
+            };
+            *o = T::from_f64(stat(&win, inv, xov.to_f64()));
+        }
+        self.pre = fin;
+        self.pre_sp = sp;
+        self.same = same;
+        self.last = last;
+        self.off += seg;
+    }
+}
+
+/// Adds the previous block's suffix from offset `j` to a window.
+fn add_suffix<'a>(win: &mut Win<'a>, sfx: &'a Suffix, j: usize) {
+    let r = sfx.fin[j];
+    win.fin.n += r.n;
+    win.fin.s1 += r.s1;
+    win.fin.s2 += r.s2;
+    if let Some(s) = sfx.special.get(j) {
+        win.sp.nan += s.nan;
+        win.sp.pinf += s.pinf;
+        win.sp.ninf += s.ninf;
+    }
+    win.older = &sfx.vals;
+    win.j = j;
+}
+
+fn stat_of<const VAR: bool>(stat: Stat, w: &Win, inv: &[f64], xi: f64) -> f64 {
+    match stat {
+        Stat::Sum { minp, skipna } => sum::<VAR>(w, minp, skipna),
+        Stat::Mean { minp, skipna } => mean(w, minp, skipna, inv),
+        Stat::Var { minp, skipna, ddof } => var(w, minp, skipna, ddof, inv),
+        Stat::Std { minp, skipna, ddof } => var(w, minp, skipna, ddof, inv).sqrt(),
+        Stat::Zscore { minp, skipna, ddof } => zscore(w, xi, minp, skipna, ddof, inv),
+    }
+}
+
+/// Too few values, or a missing one with `skipna = false`.
+#[inline(always)]
+fn blocked(w: &Win, minp: usize, skipna: bool) -> bool {
+    w.fin.n + w.sp.pinf + w.sp.ninf < minp || (!skipna && w.sp.nan > 0)
+}
+
+/// +Inf, -Inf or NaN when infinities dominate the sum, else None.
+#[inline(always)]
+fn infinite(w: &Win) -> Option<f64> {
+    match (w.sp.pinf > 0, w.sp.ninf > 0) {
+        (false, false) => None,
+        (true, true) => Some(f64::NAN),
+        (true, false) => Some(f64::INFINITY),
+        (false, true) => Some(f64::NEG_INFINITY),
+    }
+}
+
+/// `1 / n` from the table (it covers every reachable count).
+#[inline(always)]
+fn recip(inv: &[f64], n: usize) -> f64 {
+    inv.get(n).copied().unwrap_or(1.0 / n as f64)
+}
+
+#[inline(always)]
+fn sum<const VAR: bool>(w: &Win, minp: usize, skipna: bool) -> f64 {
+    if blocked(w, minp, skipna) {
+        return f64::NAN;
+    }
+    if let Some(v) = infinite(w) {
+        return v;
+    }
+    if w.fin.n == 0 {
+        return 0.0;
+    }
+    if VAR {
+        w.fin.n as f64 * w.k + w.fin.s1
+    } else {
+        w.fin.s1
+    }
+}
+
+#[inline(always)]
+fn mean(w: &Win, minp: usize, skipna: bool, inv: &[f64]) -> f64 {
+    if blocked(w, minp, skipna) || w.fin.n + w.sp.pinf + w.sp.ninf == 0 {
+        return f64::NAN;
+    }
+    if let Some(v) = infinite(w) {
+        return v;
+    }
+    // Without VAR the anchor is 0: k + s1 / n is s1 / n.
+    w.k + w.fin.s1 * recip(inv, w.fin.n)
+}
+
+#[inline(always)]
+fn var(w: &Win, minp: usize, skipna: bool, ddof: usize, inv: &[f64]) -> f64 {
+    let n = w.fin.n;
+    if blocked(w, minp, skipna) || w.sp.pinf + w.sp.ninf > 0 || n <= ddof {
+        return f64::NAN;
+    }
+    if w.same >= n {
+        return 0.0;
+    }
+    let c = w.fin.s1 * w.fin.s1 * recip(inv, n);
+    let mut m2 = w.fin.s2 - c;
+    if !(m2 * 1e4 > c) {
+        // The anchor is far from the values: recompute exactly.
+        m2 = exact_m2(&w.older[w.j.min(w.older.len())..], &w.newer[..w.end]);
+    }
+    if m2 > 0.0 {
+        m2 * recip(inv, n - ddof)
+    } else {
+        0.0
+    }
+}
+
+/// `(xi - mean) / std` of the window.
+#[inline(always)]
+fn zscore(w: &Win, xi: f64, minp: usize, skipna: bool, ddof: usize, inv: &[f64]) -> f64 {
+    let v = var(w, minp, skipna, ddof, inv);
+    if v.is_nan() {
+        return f64::NAN;
+    }
+    let mean = w.k + w.fin.s1 * recip(inv, w.fin.n);
+    (xi - mean) / v.sqrt()
+}
+
+/// Sum of squared deviations from the mean of the finite values, by two
+/// passes (the second around the first pass's mean).
+#[cold]
+fn exact_m2(older: &[f64], newer: &[f64]) -> f64 {
+    let fin = || older.iter().chain(newer).copied().filter(|v| v.is_finite());
+    let (n, s) = fin().fold((0usize, 0.0f64), |(n, s), v| (n + 1, s + v));
+    if n == 0 {
+        return 0.0;
+    }
+    let m = s / n as f64;
+    let (s1, s2) = fin().fold((0.0f64, 0.0f64), |(a, b), v| {
+        let d = v - m;
+        (a + d, b + d * d)
+    });
+    s2 - s1 * s1 / n as f64
 }

@@ -79,17 +79,4 @@ impl Window {
         self.len -= 1;
         Some(old)
     }
-
-    /// The live values, oldest first, as two slices.
-    pub(super) fn as_slices(&self) -> (&[f64], &[f64]) {
-        let cap = self.buf.len();
-        if self.start + self.len <= cap {
-            (&self.buf[self.start..self.start + self.len], &[])
-        } else {
-            (
-                &self.buf[self.start..],
-                &self.buf[..self.start + self.len - cap],
-            )
-        }
-    }
 }
