@@ -564,7 +564,8 @@ fn var(w: &Win, minp: usize, skipna: bool, ddof: usize, inv: &[f64]) -> f64 {
     }
     let c = w.fin.s1 * w.fin.s1 * recip(inv, n);
     let mut m2 = w.fin.s2 - c;
-    if !(m2 * 1e4 > c) {
+    let kept_digits = m2 * 1e4 > c; // false for NaN too
+    if !kept_digits {
         // The anchor is far from the values: recompute exactly.
         m2 = exact_m2(&w.older[w.j.min(w.older.len())..], &w.newer[..w.end]);
     }
