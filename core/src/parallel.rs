@@ -81,3 +81,14 @@ pub(crate) fn map_collect<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Sen
 pub(crate) fn map_collect<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
     (0..n).map(f).collect()
 }
+
+/// Runs `f` on every item, on the pool's threads; the first error wins.
+#[cfg(feature = "parallel")]
+pub(crate) fn try_for_each<I, F>(items: Vec<I>, f: F) -> crate::Result<()>
+where
+    I: Send,
+    F: Fn(I) -> crate::Result<()> + Sync + Send,
+{
+    use rayon::prelude::*;
+    items.into_par_iter().try_for_each(f)
+}

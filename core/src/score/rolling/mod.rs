@@ -231,17 +231,20 @@ impl RollingState {
         self.kind
     }
 
-    /// Feeds `x[lead..]` (then `pad` absent rows past the end) and writes the
-    /// outputs into `out`, where output `i` belongs to row `i` and comes after
-    /// `lead + i` pushes.
-    fn drive<T: Float>(&mut self, x: &[T], lead: usize, out: &mut [T]) {
+    /// Writes the outputs of rows `a..a + out.len()` into `out`, where the
+    /// output of row `i` comes after pushing row `i + lead` (an absent row
+    /// past the end of `x`). Rows `first..a + lead` are pushed first, without
+    /// output: `first = 0, a = 0` is the whole series; a later chunk starts
+    /// with the block of `w` rows before it.
+    fn drive<T: Float>(&mut self, x: &[T], first: usize, lead: usize, a: usize, out: &mut [T]) {
         let minp = self.opts.min_periods();
         let skipna = self.opts.skipna;
         let ddof = self.opts.ddof;
         let win = &mut self.window;
+        let span = Span { first, lead, a };
         macro_rules! go {
             ($acc:expr, $value:expr) => {
-                run(x, lead, out, win, $acc, $value)
+                run(x, span, out, win, $acc, $value)
             };
         }
         let stat = match self.kind {
@@ -252,8 +255,8 @@ impl RollingState {
             _ => Stat::Zscore { minp, skipna, ddof },
         };
         match (&mut self.acc, self.kind) {
-            (Acc::Sum(a), _) => run_moments(x, lead, out, a, stat),
-            (Acc::Var(a), _) => run_moments(x, lead, out, a, stat),
+            (Acc::Sum(acc), _) => run_moments(x, span, out, acc, stat),
+            (Acc::Var(acc), _) => run_moments(x, span, out, acc, stat),
             (Acc::Min(a), _) => go!(a, |a: &MinMax<false>, _| a.value(minp, skipna)),
             (Acc::Max(a), _) => go!(a, |a: &MinMax<true>, _| a.value(minp, skipna)),
             (Acc::Order(a), RollingKind::Quantile { q, interpolation }) => {
@@ -281,45 +284,71 @@ macro_rules! impl_push {
 }
 impl_push!(MinMax<false>, MinMax<true>, Order);
 
-/// The driver of the moment kernels: `lead` pushes without output, then a
-/// push and an output per row (one tight loop per block), then an absent row
-/// and an output per row for the centered windows' end.
+/// Which rows a driver pushes and outputs (see `RollingState::drive`).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    first: usize,
+    lead: usize,
+    a: usize,
+}
+
+/// The driver of the moment kernels: the warm-up pushes, then a push and an
+/// output per row (one tight loop per block), then an absent row and an
+/// output per row for the centered windows' end.
 fn run_moments<T: Float, const VAR: bool>(
     x: &[T],
-    lead: usize,
+    sp: Span,
     out: &mut [T],
     acc: &mut Moments<VAR>,
     stat: Stat,
 ) {
     let n = x.len();
-    for v in &x[..lead] {
+    let (a, lead) = (sp.a, sp.lead);
+    let b = a + out.len();
+    let warm_end = a + lead;
+    for v in &x[sp.first.min(n)..warm_end.min(n)] {
         acc.push(v.to_f64());
     }
-    let (body, tail) = out.split_at_mut(n - lead);
-    acc.run(&x[lead..], &x[..n - lead], body, stat);
-    for (o, xi) in tail.iter_mut().zip(&x[n - lead..]) {
+    for _ in n.max(sp.first)..warm_end {
+        acc.push_absent();
+    }
+    // Rows whose pushed row is still data.
+    let bb = b.min(n.saturating_sub(lead)).max(a);
+    let (body, tail) = out.split_at_mut(bb - a);
+    acc.run(
+        &x[(a + lead).min(n)..(bb + lead).min(n)],
+        &x[a..bb],
+        body,
+        stat,
+    );
+    for (o, xi) in tail.iter_mut().zip(&x[bb..b]) {
         acc.push_absent();
         *o = T::from_f64(acc.value(stat, xi.to_f64()));
     }
 }
 
-/// The one loop of every rolling kernel: push row `lead + i` (or an absent
-/// row past the end), then output row `i`'s statistic.
+/// The one loop of every other rolling kernel: the warm-up pushes, then
+/// push row `i + lead` (or an absent row past the end) and output row `i`.
 #[inline(always)]
 fn run<T: Float, A: Push>(
     x: &[T],
-    lead: usize,
+    sp: Span,
     out: &mut [T],
     win: &mut Window,
     acc: &mut A,
     value: impl Fn(&A, f64) -> f64,
 ) {
     let n = x.len();
-    for v in x.iter().take(lead) {
+    let warm_end = sp.a + sp.lead;
+    for v in &x[sp.first.min(n)..warm_end.min(n)] {
         acc.push(win, v.to_f64());
     }
-    for (i, o) in out.iter_mut().enumerate() {
-        match x.get(i + lead) {
+    for _ in n.max(sp.first)..warm_end {
+        acc.push_absent(win);
+    }
+    for (t, o) in out.iter_mut().enumerate() {
+        let i = sp.a + t;
+        match x.get(i + sp.lead) {
             Some(v) => acc.push(win, v.to_f64()),
             None => acc.push_absent(win),
         }
@@ -331,7 +360,7 @@ fn run<T: Float, A: Push>(
 impl Scan for RollingState {
     fn update_into<T: Float>(&mut self, x: &[T], out: &mut [T]) -> Result<()> {
         check_out(x.len(), out.len())?;
-        self.drive(x, 0, out);
+        self.drive(x, 0, 0, 0, out);
         Ok(())
     }
 }
@@ -360,8 +389,46 @@ pub fn rolling_into<T: Float>(
     } else {
         0
     };
-    st.drive(x, lead, out);
+    #[cfg(feature = "parallel")]
+    if let Some(step) = chunk_step(x.len(), opts.window) {
+        // Chunks whose first pushed row is a multiple of the window: each
+        // starts from a fresh state fed the block before it, which gives
+        // the same bits as the sequential pass (the moments depend on a
+        // row's position in its block, the other statistics on the
+        // window's values only).
+        let mut parts = Vec::new();
+        let mut rest = &mut out[..];
+        let mut a = 0;
+        while !rest.is_empty() {
+            let next = ((a + lead) / step + 1) * step;
+            let b = next.saturating_sub(lead).clamp(a + 1, x.len());
+            let (head, tail) = rest.split_at_mut(b - a);
+            parts.push((a, head));
+            rest = tail;
+            a = b;
+        }
+        let w = opts.window;
+        return crate::parallel::try_for_each(parts, |(a, chunk)| {
+            let mut st = RollingState::build(kind, opts)?;
+            let first = (a + lead).saturating_sub(w);
+            st.drive(x, first, lead, a, chunk);
+            Ok(())
+        });
+    }
+    st.drive(x, 0, lead, 0, out);
     Ok(())
+}
+
+/// The chunk length (a multiple of the window) for splitting a one-shot
+/// rolling pass over threads, or None when one pass is better.
+#[cfg(feature = "parallel")]
+fn chunk_step(n: usize, w: usize) -> Option<usize> {
+    let threads = rayon::current_num_threads();
+    if threads < 2 || n < (1 << 16) || n / 4 < w {
+        return None;
+    }
+    let per = n.div_ceil(threads);
+    Some(per.div_ceil(w) * w)
 }
 
 /// Any rolling statistic as a new vector.
