@@ -14,6 +14,15 @@ pub const MAX_DEPTH: usize = 200;
 /// Most operations a program may compile to (after folding and sharing).
 pub const MAX_NODES: usize = 8192;
 
+// Precedence levels, loosest first.
+const OR: u8 = 1;
+const AND: u8 = 2;
+const NOT: u8 = 3;
+const CMP: u8 = 4;
+const ADD: u8 = 5;
+const MUL: u8 = 6;
+const POW: u8 = 8;
+
 /// Words that cannot name an input, a parameter or a variable.
 pub(crate) const KEYWORDS: &[&str] = &[
     "if", "then", "else", "and", "or", "not", "let", "true", "false", "nan", "inf", "i", "out",
@@ -80,17 +89,30 @@ pub(crate) fn error_at(src: &str, pos: usize, message: impl Into<String>) -> Err
     let line_end = src[pos..].find('\n').map_or(src.len(), |p| pos + p);
     let line = src[..pos].matches('\n').count() + 1;
     let text = src[line_start..line_end].trim_end_matches('\r');
-    let before = &src[line_start..pos];
-    let column = before.chars().count() + 1;
-    let pad: String = before
-        .chars()
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+    let column = src[line_start..pos].chars().count() + 1;
+    // Long lines are cut to a window of characters around the column.
+    const HALF: usize = 40;
+    let chars: Vec<char> = text.chars().collect();
+    let col0 = column - 1;
+    let lo = col0.saturating_sub(HALF);
+    let hi = (col0 + HALF).min(chars.len());
+    let mut shown: String = chars[lo.min(hi)..hi].iter().collect();
+    let mut pad: String = chars[lo.min(col0)..col0.min(chars.len())]
+        .iter()
+        .map(|&c| if c == '\t' { '\t' } else { ' ' })
         .collect();
+    if lo > 0 {
+        shown.insert_str(0, "...");
+        pad.insert_str(0, "   ");
+    }
+    if hi < chars.len() {
+        shown.push_str("...");
+    }
     Error::Parse {
         message: message.into(),
         line,
         column,
-        snippet: format!("  {text}\n  {pad}^"),
+        snippet: format!("  {shown}\n  {pad}^"),
     }
 }
 
@@ -552,6 +574,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn expected_value(&self, t: Tok) -> Error {
+        self.err(
+            t.start,
+            format!("expected a value, found {}", self.describe(t)),
+        )
+    }
+
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -566,174 +597,123 @@ impl<'a> Parser<'a> {
 
     fn expr(&mut self) -> Result<Ex> {
         self.enter()?;
-        let r = self.or_expr();
+        let r = self.binary(0);
         self.depth -= 1;
         r
     }
 
-    fn logic(&mut self, kw: Kw, op: Bin) -> Result<Ex> {
-        let mut a = if kw == Kw::Or {
-            self.logic(Kw::And, Bin::And)?
-        } else {
-            self.not_expr()?
-        };
-        while self.peek(0) == Tk::Kw(kw) {
-            let word = if kw == Kw::Or { "or" } else { "and" };
-            self.p += 1;
-            let b = if kw == Kw::Or {
-                self.logic(Kw::And, Bin::And)?
-            } else {
-                self.not_expr()?
-            };
-            self.boolean(a, &format!("the left side of `{word}`"))?;
-            self.boolean(b, &format!("the right side of `{word}`"))?;
-            let id = self.node(Node::Bin(op, a.id, b.id), a.pos)?;
-            a = Ex {
-                id,
-                ty: Ty::Bool,
-                pos: a.pos,
-            };
-        }
-        Ok(a)
-    }
-
-    fn or_expr(&mut self) -> Result<Ex> {
-        self.logic(Kw::Or, Bin::Or)
-    }
-
-    fn not_expr(&mut self) -> Result<Ex> {
-        let t = self.tok();
-        if t.kind == Tk::Kw(Kw::Not) {
-            self.p += 1;
-            self.enter()?;
-            let a = self.not_expr()?;
-            self.depth -= 1;
-            self.boolean(a, "the operand of `not`")?;
-            let id = self.node(Node::Un(Un::Not, a.id), t.start)?;
-            return Ok(Ex {
-                id,
-                ty: Ty::Bool,
-                pos: t.start,
-            });
-        }
-        self.cmp_expr()
-    }
-
-    fn cmp_op(k: Tk) -> Option<Bin> {
+    /// Binary operator of token `k`: (precedence, operation).
+    fn infix(k: Tk) -> Option<(u8, Bin)> {
         Some(match k {
-            Tk::Lt => Bin::Lt,
-            Tk::Le => Bin::Le,
-            Tk::Gt => Bin::Gt,
-            Tk::Ge => Bin::Ge,
-            Tk::EqEq => Bin::Eq,
-            Tk::Ne => Bin::Ne,
+            Tk::Kw(Kw::Or) => (OR, Bin::Or),
+            Tk::Kw(Kw::And) => (AND, Bin::And),
+            Tk::Lt => (CMP, Bin::Lt),
+            Tk::Le => (CMP, Bin::Le),
+            Tk::Gt => (CMP, Bin::Gt),
+            Tk::Ge => (CMP, Bin::Ge),
+            Tk::EqEq => (CMP, Bin::Eq),
+            Tk::Ne => (CMP, Bin::Ne),
+            Tk::Plus => (ADD, Bin::Add),
+            Tk::Minus => (ADD, Bin::Sub),
+            Tk::Star => (MUL, Bin::Mul),
+            Tk::Slash => (MUL, Bin::Div),
+            Tk::Percent => (MUL, Bin::Rem),
+            Tk::Caret => (POW, Bin::Pow),
             _ => return None,
         })
     }
 
-    fn cmp_expr(&mut self) -> Result<Ex> {
-        let a = self.add_expr()?;
+    /// Precedence climbing: an expression whose binary operators all bind at
+    /// least as tightly as `min`. Recursion per nesting level is bounded by
+    /// the number of precedence levels, except for `^` chains and prefix
+    /// operators, which count against [`MAX_DEPTH`].
+    fn binary(&mut self, min: u8) -> Result<Ex> {
         let t = self.tok();
-        let Some(op) = Self::cmp_op(t.kind) else {
-            return Ok(a);
+        let mut a = match t.kind {
+            Tk::Kw(Kw::Not) if min <= NOT => self.prefix(t, NOT)?,
+            Tk::Minus | Tk::Plus => self.prefix(t, POW)?,
+            _ => self.primary()?,
         };
-        self.p += 1;
-        let b = self.add_expr()?;
-        let sym = self.text(t);
-        self.num(a, &format!("the left side of `{sym}`"))?;
-        self.num(b, &format!("the right side of `{sym}`"))?;
-        let t2 = self.tok();
-        if Self::cmp_op(t2.kind).is_some() {
-            return Err(self.err(
-                t2.start,
-                "comparisons do not chain: write `a < b and b < c`",
-            ));
-        }
-        let id = self.node(Node::Bin(op, a.id, b.id), a.pos)?;
-        Ok(Ex {
-            id,
-            ty: Ty::Bool,
-            pos: a.pos,
-        })
-    }
-
-    fn arith(&mut self, a: Ex, b: Ex, op: Bin, sym: &str) -> Result<Ex> {
-        self.num(a, &format!("the left side of `{sym}`"))?;
-        self.num(b, &format!("the right side of `{sym}`"))?;
-        let id = self.node(Node::Bin(op, a.id, b.id), a.pos)?;
-        Ok(Ex {
-            id,
-            ty: Ty::Num,
-            pos: a.pos,
-        })
-    }
-
-    fn add_expr(&mut self) -> Result<Ex> {
-        let mut a = self.mul_expr()?;
         loop {
             let t = self.tok();
-            let op = match t.kind {
-                Tk::Plus => Bin::Add,
-                Tk::Minus => Bin::Sub,
-                _ => return Ok(a),
+            let Some((prec, op)) = Self::infix(t.kind) else {
+                return Ok(a);
             };
-            self.p += 1;
-            let b = self.mul_expr()?;
-            a = self.arith(a, b, op, self.text(t))?;
-        }
-    }
-
-    fn mul_expr(&mut self) -> Result<Ex> {
-        let mut a = self.unary()?;
-        loop {
-            let t = self.tok();
-            let op = match t.kind {
-                Tk::Star => Bin::Mul,
-                Tk::Slash => Bin::Div,
-                Tk::Percent => Bin::Rem,
-                _ => return Ok(a),
-            };
-            self.p += 1;
-            let b = self.unary()?;
-            a = self.arith(a, b, op, self.text(t))?;
-        }
-    }
-
-    fn unary(&mut self) -> Result<Ex> {
-        let t = self.tok();
-        match t.kind {
-            Tk::Minus | Tk::Plus => {
-                self.p += 1;
-                self.enter()?;
-                let a = self.unary()?;
-                self.depth -= 1;
-                self.num(a, &format!("the operand of unary `{}`", self.text(t)))?;
-                let id = if t.kind == Tk::Minus {
-                    self.node(Node::Un(Un::Neg, a.id), t.start)?
-                } else {
-                    a.id
-                };
-                Ok(Ex {
-                    id,
-                    ty: Ty::Num,
-                    pos: t.start,
-                })
+            if prec < min {
+                return Ok(a);
             }
-            _ => self.power(),
+            self.p += 1;
+            let b = if prec == POW {
+                // right-associative; the exponent may carry a sign: 2^-1
+                self.enter()?;
+                let b = self.binary(POW)?;
+                self.depth -= 1;
+                b
+            } else {
+                self.binary(prec + 1)?
+            };
+            a = self.infix_node(t, prec, op, a, b)?;
         }
     }
 
-    fn power(&mut self) -> Result<Ex> {
-        let a = self.primary()?;
-        let t = self.tok();
-        if t.kind != Tk::Caret {
-            return Ok(a);
-        }
+    /// `not a`, `-a`, `+a`, the operand bound at level `level`.
+    #[inline(never)]
+    fn prefix(&mut self, t: Tok, level: u8) -> Result<Ex> {
         self.p += 1;
         self.enter()?;
-        let b = self.unary()?;
+        let a = self.binary(level)?;
         self.depth -= 1;
-        self.arith(a, b, Bin::Pow, self.text(t))
+        let (id, ty) = match t.kind {
+            Tk::Kw(Kw::Not) => {
+                self.boolean(a, "the operand of `not`")?;
+                (self.node(Node::Un(Un::Not, a.id), t.start)?, Ty::Bool)
+            }
+            Tk::Minus => {
+                self.num(a, "the operand of unary `-`")?;
+                (self.node(Node::Un(Un::Neg, a.id), t.start)?, Ty::Num)
+            }
+            _ => {
+                self.num(a, "the operand of unary `+`")?;
+                (a.id, Ty::Num)
+            }
+        };
+        Ok(Ex {
+            id,
+            ty,
+            pos: t.start,
+        })
+    }
+
+    /// Type-checks `a <t> b` and adds its node.
+    #[inline(never)]
+    fn infix_node(&mut self, t: Tok, prec: u8, op: Bin, a: Ex, b: Ex) -> Result<Ex> {
+        let sym = self.text(t);
+        let ty = match prec {
+            OR | AND => {
+                self.boolean(a, &format!("the left side of `{sym}`"))?;
+                self.boolean(b, &format!("the right side of `{sym}`"))?;
+                Ty::Bool
+            }
+            CMP => {
+                self.num(a, &format!("the left side of `{sym}`"))?;
+                self.num(b, &format!("the right side of `{sym}`"))?;
+                let t2 = self.tok();
+                if Self::infix(t2.kind).is_some_and(|(p, _)| p == CMP) {
+                    return Err(self.err(
+                        t2.start,
+                        "comparisons do not chain: write `a < b and b < c`",
+                    ));
+                }
+                Ty::Bool
+            }
+            _ => {
+                self.num(a, &format!("the left side of `{sym}`"))?;
+                self.num(b, &format!("the right side of `{sym}`"))?;
+                Ty::Num
+            }
+        };
+        let id = self.node(Node::Bin(op, a.id, b.id), a.pos)?;
+        Ok(Ex { id, ty, pos: a.pos })
     }
 
     fn primary(&mut self) -> Result<Ex> {
@@ -770,41 +750,43 @@ impl<'a> Parser<'a> {
                 self.expect(Tk::RParen, "`)`")?;
                 Ok(Ex { pos: t.start, ..e })
             }
-            Tk::Kw(Kw::If) => {
-                self.p += 1;
-                self.enter()?;
-                let c = self.expr()?;
-                self.boolean(c, "the condition of `if`")?;
-                self.expect(Tk::Kw(Kw::Then), "`then`")?;
-                let a = self.expr()?;
-                self.expect(Tk::Kw(Kw::Else), "`else`")?;
-                let b = self.expr()?;
-                self.depth -= 1;
-                if a.ty != b.ty {
-                    return Err(self.err(
-                        b.pos,
-                        "`then` and `else` must both be numbers or both be conditions",
-                    ));
-                }
-                let id = self.node(Node::Sel(c.id, a.id, b.id), t.start)?;
-                Ok(Ex {
-                    id,
-                    ty: a.ty,
-                    pos: t.start,
-                })
-            }
+            Tk::Kw(Kw::If) => self.if_expr(t),
             Tk::Ident if self.peek(1) == Tk::LParen => self.call(t),
             Tk::Ident => {
                 self.p += 1;
                 self.name(t)
             }
-            _ => Err(self.err(
-                t.start,
-                format!("expected a value, found {}", self.describe(t)),
-            )),
+            _ => Err(self.expected_value(t)),
         }
     }
 
+    /// `if c then a else b` (after `if`).
+    #[inline(never)]
+    fn if_expr(&mut self, t: Tok) -> Result<Ex> {
+        self.p += 1;
+        self.enter()?;
+        let c = self.expr()?;
+        self.boolean(c, "the condition of `if`")?;
+        self.expect(Tk::Kw(Kw::Then), "`then`")?;
+        let a = self.expr()?;
+        self.expect(Tk::Kw(Kw::Else), "`else`")?;
+        let b = self.expr()?;
+        self.depth -= 1;
+        if a.ty != b.ty {
+            return Err(self.err(
+                b.pos,
+                "`then` and `else` must both be numbers or both be conditions",
+            ));
+        }
+        let id = self.node(Node::Sel(c.id, a.id, b.id), t.start)?;
+        Ok(Ex {
+            id,
+            ty: a.ty,
+            pos: t.start,
+        })
+    }
+
+    #[inline(never)]
     fn name(&mut self, t: Tok) -> Result<Ex> {
         let name = self.text(t);
         let ex = |id, ty| Ex {
@@ -844,6 +826,7 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    #[inline(never)]
     fn call(&mut self, t: Tok) -> Result<Ex> {
         let name = self.text(t);
         // (arity: exact, or at least 2 for min/max when None)

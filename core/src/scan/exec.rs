@@ -165,11 +165,12 @@ impl Detect<'_> {
     fn is_s(&self, id: Id) -> bool {
         Some(id) == self.st
     }
-    /// `s * a` with `a` free: `a`.
-    fn mul_of(&self, id: Id) -> Option<Id> {
+    /// `s * a` or `a * s` with `a` free, or `-s` (`a = -1`, exact): `a`.
+    fn mul_of(&mut self, id: Id) -> Option<Id> {
         match self.ir.nodes[id as usize] {
             Node::Bin(Bin::Mul, x, y) if self.is_s(x) && self.free(y) => Some(y),
             Node::Bin(Bin::Mul, x, y) if self.is_s(y) && self.free(x) => Some(x),
+            Node::Un(Un::Neg, x) if self.is_s(x) => Some(self.ir.constant(-1.0)),
             _ => None,
         }
     }
@@ -213,9 +214,16 @@ impl Detect<'_> {
                         return arm(ArmKind::MulAdd, Some(a), Some(b));
                     }
                 }
-                if self.free(x) && self.is_s(y) {
-                    let m1 = self.ir.constant(-1.0);
-                    return arm(ArmKind::MulAdd, Some(m1), Some(x));
+                if self.free(x) {
+                    // b - s = s*(-1) + b, b - s*a = s*(-a) + b
+                    if self.is_s(y) {
+                        let m1 = self.ir.constant(-1.0);
+                        return arm(ArmKind::MulAdd, Some(m1), Some(x));
+                    }
+                    if let Some(a) = self.mul_of(y) {
+                        let na = self.neg(a);
+                        return arm(ArmKind::MulAdd, Some(na), Some(x));
+                    }
                 }
                 None
             }
@@ -540,13 +548,15 @@ impl Plan {
                         regs[r as usize] = sc.cols[s as usize][row];
                     }
                     run_code(code, regs);
+                    // Read everything first: a new value may be the
+                    // register of another state's old value.
+                    *last = regs[*out_reg as usize];
                     for (t, &r) in sc.tmp.iter_mut().zip(new_regs) {
                         *t = regs[r as usize];
                     }
                     for (&t, &r) in sc.tmp.iter().zip(state_regs) {
                         regs[r as usize] = t;
                     }
-                    *last = regs[*out_reg as usize];
                     sc.out[row] = *last;
                 }
                 for (&r, v) in state_regs.iter().zip(states.iter_mut()) {
