@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: demo demo-rust test test-rust lint bench bench-core bench-python vectors check-tools
+.PHONY: demo demo-rust test test-rust lint bench bench-core bench-python bench-r bench-c-overhead vectors check-tools
 
 # Each binding keeps its own set-up and test rules in bindings-*/<lang>.mk and
 # appends its test target to BINDING_TESTS (and, where `lint` needs a
@@ -40,6 +40,20 @@ bench-core: check-tools
 # Not part of `make test`: it takes ~15 minutes and wants a quiet machine.
 bench: bench-core python-build bench-python bench-r bench-c-overhead
 	$(PY) benches/report.py
+
+# R peers from Debian: bench, RcppRoll, slider (data.table comes with setup-r).
+bench-r: install-r
+	@dpkg -s r-cran-bench r-cran-rcpproll r-cran-slider >/dev/null 2>&1 || { \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends r-cran-bench r-cran-rcpproll r-cran-slider; }
+	R_LIBS=$(R_LIB) RUST_BACKTRACE= Rscript benches/r/compare.R benches/results/r.json
+
+# The C ABI's per-call cost and the seed workload from C (single thread).
+bench-c-overhead: build-c
+	@mkdir -p target/c benches/results
+	gcc -O2 -Ibindings-c/include benches/c/overhead.c -Ltarget/release -lferroscore \
+	  -Wl,-rpath,$(CURDIR)/target/release -o target/c/bench_overhead
+	RAYON_NUM_THREADS=1 target/c/bench_overhead benches/results/c.json
 
 bench-python: python-build
 	$(PY) -m pip install -q -r benches/python/requirements.txt
