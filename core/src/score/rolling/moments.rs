@@ -151,7 +151,7 @@ impl<const VAR: bool> Moments<VAR> {
             prev: None,
             same: 0,
             last: f64::NAN,
-            inv: vec![f64::INFINITY],
+            inv: Vec::new(),
         }
     }
 
@@ -161,6 +161,8 @@ impl<const VAR: bool> Moments<VAR> {
         let need = (seen + more).min(self.w) + 1;
         let have = self.inv.len();
         if need > have {
+            // inv[0] = 1/0 = +Inf is never read: a window with no value
+            // returns before dividing.
             self.inv.extend((have..need).map(|n| 1.0 / n as f64));
         }
     }
