@@ -188,7 +188,18 @@ impl EwmMeanState {
         let obs = v.is_finite(); // pandas turns ±Inf into NaN before ewm
         self.nobs += obs as usize;
         if !self.mean.is_nan() {
-            if obs || !self.opts.ignore_na {
+            if obs && self.opts.adjust {
+                // Decay and add in one fused step each: the loop-carried
+                // chain is one fma per row.
+                let (ws, sw) = if self.sw * f < TINY {
+                    (v, 1.0)
+                } else {
+                    (self.ws.mul_add(f, v), self.sw.mul_add(f, 1.0))
+                };
+                self.ws = ws;
+                self.sw = sw;
+                self.mean = ws / sw;
+            } else if obs || !self.opts.ignore_na {
                 self.ws *= f;
                 self.sw *= f;
                 if self.sw < TINY {
@@ -196,20 +207,14 @@ impl EwmMeanState {
                     self.sw = 0.0;
                 }
             }
-            if obs {
-                if self.opts.adjust {
-                    self.ws += v;
-                    self.sw += 1.0;
-                    self.mean = self.ws / self.sw;
-                } else {
-                    // pandas: old_wt *= f; mean = (old_wt*mean + new_wt*v)/(old_wt + new_wt);
-                    // old_wt = 1, with new_wt = alpha, or 1 - old_wt with times (pandas 3)
-                    let new_wt = if TIMES { 1.0 - self.sw } else { self.alpha };
-                    if self.mean != v {
-                        self.mean = (self.sw * self.mean + new_wt * v) / (self.sw + new_wt);
-                    }
-                    self.sw = 1.0;
+            if obs && !self.opts.adjust {
+                // pandas: old_wt *= f; mean = (old_wt*mean + new_wt*v)/(old_wt + new_wt);
+                // old_wt = 1, with new_wt = alpha, or 1 - old_wt with times (pandas 3)
+                let new_wt = if TIMES { 1.0 - self.sw } else { self.alpha };
+                if self.mean != v {
+                    self.mean = (self.sw * self.mean + new_wt * v) / (self.sw + new_wt);
                 }
+                self.sw = 1.0;
             }
         } else if obs {
             self.mean = v;
