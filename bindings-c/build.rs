@@ -65,6 +65,9 @@ the result is computed before it is written.";
 const STATE_SAFETY: &str = "`state` NULL or a live handle of this type, not used by another \
 thread during the call; `x` NULL or valid for `n` reads, `out` NULL or valid for `out_len` \
 writes (not overlapping `x`).";
+const SAFETY_2D: &str = "`x` NULL (only when the array is empty) or valid for reads of every \
+element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping \
+`x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.";
 const HANDLE_SAFETY: &str =
     "`state` NULL or a live handle of this type; `out` NULL or valid for one write.";
 
@@ -266,6 +269,95 @@ ewm mean state made with a half-life.",
     ]
 }
 
+/// The 2-D forms: the same kernels along an axis of a strided matrix.
+fn table_2d() -> Vec<Export> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    const X: &str = "x: *const {T}, n_rows: usize, n_cols: usize, row_stride: usize, col_stride: usize, axis: i32, ";
+    const STRIDED: &str = "Strided { ptr: x, n_rows, n_cols, row_stride, col_stride }";
+    let scan = |name: &str, extra: &str, prep: &str, call: &str| {
+        e(
+            leak(format!("{name}_2d")),
+            leak(format!(
+                "`{name}` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 \
+each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major \
+C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix \
+`row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), \
+with its own strides, and must not overlap `x`. Series run in parallel."
+            )),
+            leak(format!(
+                "{X}{extra}out: *mut {{T}}, out_n_rows: usize, out_n_cols: usize, out_row_stride: usize, out_col_stride: usize"
+            )),
+            leak(format!(
+                "kernels::map_2d({STRIDED}, axis, Strided {{ ptr: out, n_rows: out_n_rows, n_cols: out_n_cols, row_stride: out_row_stride, col_stride: out_col_stride }}, || {{ {prep} Ok(move |x: &[{{T}}], out: &mut [{{T}}]| {call}) }})"
+            )),
+        )
+    };
+    let red = |name: &str, extra: &str, out_ty: &str, call: &str| {
+        e(
+            leak(format!("{name}_2d")),
+            leak(format!(
+                "`{name}` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the \
+layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, \
+`n_rows` along axis 1)."
+            )),
+            leak(format!("{X}{extra}out: *mut {out_ty}, out_len: usize")),
+            leak(format!(
+                "kernels::reduce_2d({STRIDED}, axis, out, out_len, || Ok(move |x: &[{{T}}]| -> fscore::Result<{out_ty}> {{ {call} }}))"
+            )),
+        )
+    };
+    let mut v = vec![
+        scan(
+            "score_series",
+            "opts: *const FerroscoreScoreOptions, ",
+            "let o = options::score(opts)?;",
+            "sc::score_series_into(x, &o, out)",
+        ),
+        scan("ewm_mean", "opts: *const FerroscoreEwmOptions, ", "let o = options::ewm(opts)?;", "sc::ewm_mean_into(x, &o, out)"),
+        scan("ewm_var", "opts: *const FerroscoreEwmOptions, ", "let o = options::ewm(opts)?;", "sc::ewm_var_into(x, &o, out)"),
+        scan("ewm_std", "opts: *const FerroscoreEwmOptions, ", "let o = options::ewm(opts)?;", "sc::ewm_std_into(x, &o, out)"),
+        scan(
+            "rolling_quantile",
+            "q: f64, interpolation: i32, opts: *const FerroscoreRollingOptions, ",
+            "let o = options::rolling(opts)?; let k = RollingKind::Quantile { q, interpolation: options::interpolation(interpolation)? };",
+            "sc::rolling_into(x, k, &o, out)",
+        ),
+    ];
+    for (name, kind) in [
+        ("rolling_sum", "Sum"),
+        ("rolling_mean", "Mean"),
+        ("rolling_var", "Var"),
+        ("rolling_std", "Std"),
+        ("rolling_min", "Min"),
+        ("rolling_max", "Max"),
+        ("rolling_median", "Median"),
+        ("rolling_zscore", "Zscore"),
+    ] {
+        v.push(scan(
+            name,
+            "opts: *const FerroscoreRollingOptions, ",
+            "let o = options::rolling(opts)?;",
+            leak(format!("sc::rolling_into(x, RollingKind::{kind}, &o, out)")),
+        ));
+    }
+    for name in ["cumsum", "cummax", "cummin", "drawdown"] {
+        v.push(scan(
+            name,
+            "skipna: bool, ",
+            "",
+            leak(format!("sc::{name}_into(x, skipna, out)")),
+        ));
+    }
+    for name in ["sum", "mean", "min", "max"] {
+        v.push(red(name, "", "f64", leak(format!("Ok(agg::{name}(x))"))));
+    }
+    v.push(red("count", "", "u64", "Ok(agg::count(x))"));
+    v.push(red("var", "ddof: usize, ", "f64", "agg::var(x, ddof)"));
+    v.push(red("std", "ddof: usize, ", "f64", "agg::std(x, ddof)"));
+    v.push(red("power_sum", "p: f64, ", "f64", "agg::power_sum(x, p)"));
+    v
+}
+
 fn lifetime() -> Vec<Export> {
     let mut v = Vec::new();
     for (h, prefix) in [
@@ -328,8 +420,10 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut src =
         String::from("// Generated by bindings-c/build.rs from its export table; do not edit.\n\n");
-    for ex in table() {
-        let safety = if ex.grouped {
+    for ex in table().into_iter().chain(table_2d()) {
+        let safety = if ex.name.ends_with("_2d") {
+            SAFETY_2D
+        } else if ex.grouped {
             GROUP_SAFETY
         } else if ex.name.contains("state_") {
             STATE_SAFETY
@@ -354,7 +448,7 @@ fn main() {
 a negative code skips the row; `out` has `n_groups` values."
                     )
                     .unwrap();
-                } else if ex.sig.contains("out_len") {
+                } else if ex.sig.contains("out_len") && !ex.name.ends_with("_2d") {
                     doc.push_str("\n\n`out_len` must equal `n`.");
                 }
                 if t == "f32" {

@@ -69,17 +69,23 @@ test-c-unit: build-c setup-c
 	$(C_ENV) $(C_OUT)/test_vectors_asan tests/vectors
 	$(C_ENV) $(C_OUT)/test_api_asan
 
+# Under valgrind the shipped (x86-64-v3) library is checked for memory
+# errors and leaks, but the tests do not assert values there
+# (FERROSCORE_TEST_MEMCHECK_ONLY): valgrind 3.19's emulation of that build
+# gives other floating-point results than the CPU (rolling sums across a
+# NaN give NaN), while a baseline x86-64 build agrees under valgrind. Values are asserted natively, under
+# ASan/UBSan and statically linked.
 test-c-valgrind: build-c setup-c
 	gcc -std=c99 -O1 -g $(C_WARN) -I$(C_INC) bindings-c/tests/test_vectors.c \
 	  -L$(C_LIB) -lferroscore -lm $(C_RPATH) -o $(C_OUT)/test_vectors
 	gcc -std=c99 -O1 -g $(C_WARN) -I$(C_INC) bindings-c/tests/test_api.c -pthread \
 	  -L$(C_LIB) -lferroscore -lm $(C_RPATH) -o $(C_OUT)/test_api
-	$(C_ENV) valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,possible \
-	  --errors-for-leak-kinds=definite,possible --suppressions=bindings-c/tests/valgrind.supp \
-	  $(C_OUT)/test_vectors tests/vectors
-	$(C_ENV) valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,possible \
-	  --errors-for-leak-kinds=definite,possible --suppressions=bindings-c/tests/valgrind.supp \
-	  $(C_OUT)/test_api
+	$(C_ENV) FERROSCORE_TEST_MEMCHECK_ONLY=1 valgrind -q --error-exitcode=1 --leak-check=full \
+	  --show-leak-kinds=definite,possible --errors-for-leak-kinds=definite,possible \
+	  --suppressions=bindings-c/tests/valgrind.supp $(C_OUT)/test_vectors tests/vectors
+	$(C_ENV) FERROSCORE_TEST_MEMCHECK_ONLY=1 valgrind -q --error-exitcode=1 --leak-check=full \
+	  --show-leak-kinds=definite,possible --errors-for-leak-kinds=definite,possible \
+	  --suppressions=bindings-c/tests/valgrind.supp $(C_OUT)/test_api
 
 # The static library needs the system libraries Rust's std links.
 test-c-static: build-c setup-c
@@ -92,7 +98,7 @@ C_FSRC := bindings-c/fortran/ferroscore_capi.f90 bindings-c/fortran/ferroscore.f
 
 test-fortran: build-c setup-c
 	@mkdir -p $(C_FMOD)
-	gfortran -std=f2018 -Wall -Wno-maybe-uninitialized -fcheck=all -g -J $(C_FMOD) \
+	gfortran -std=f2018 -Wall -Wno-maybe-uninitialized -fcheck=all,no-array-temps -g -J $(C_FMOD) \
 	  $(C_FSRC) -Ibindings-c/tests bindings-c/tests/test_vectors.f90 \
 	  -L$(C_LIB) -lferroscore $(C_RPATH) -o $(C_OUT)/test_vectors_f90
 	$(C_ENV) $(C_OUT)/test_vectors_f90 tests/vectors

@@ -1284,6 +1284,786 @@ module ferroscore_capi
       real(c_float), intent(inout) :: out(*)
       integer(c_size_t), value :: out_len
     end function
+    integer(c_int32_t) function ferroscore_score_series_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_score_series_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_score_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_score_series_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_score_series_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_score_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_ewm_mean_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_ewm_mean_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_ewm_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_ewm_mean_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_ewm_mean_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_ewm_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_ewm_var_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_ewm_var_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_ewm_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_ewm_var_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_ewm_var_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_ewm_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_ewm_std_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_ewm_std_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_ewm_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_ewm_std_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_ewm_std_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_ewm_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_quantile_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, q, interpolation, opts, out, out_n_rows, out_n_cols, &
+        out_row_stride, out_col_stride) bind(C, name="ferroscore_rolling_quantile_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), value :: q
+      integer(c_int32_t), value :: interpolation
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_quantile_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, q, interpolation, opts, out, out_n_rows, out_n_cols, &
+        out_row_stride, out_col_stride) bind(C, name="ferroscore_rolling_quantile_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), value :: q
+      integer(c_int32_t), value :: interpolation
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_sum_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_sum_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_sum_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_sum_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_mean_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_mean_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_mean_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_mean_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_var_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_var_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_var_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_var_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_std_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_std_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_std_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_std_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_min_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_min_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_min_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_min_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_max_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_max_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_max_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_max_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_median_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_median_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_median_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_median_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_zscore_2d_f64(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_zscore_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_rolling_zscore_2d_f32(x, n_rows, n_cols, &
+        row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_rolling_zscore_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      type(ferroscore_rolling_options), intent(in) :: opts
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_cumsum_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_cumsum_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_cumsum_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_cumsum_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_cummax_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_cummax_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_cummax_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_cummax_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_cummin_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_cummin_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_cummin_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_cummin_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_drawdown_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_drawdown_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_drawdown_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, &
+        out_col_stride) bind(C, name="ferroscore_drawdown_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      logical(c_bool), value :: skipna
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_n_rows
+      integer(c_size_t), value :: out_n_cols
+      integer(c_size_t), value :: out_row_stride
+      integer(c_size_t), value :: out_col_stride
+    end function
+    integer(c_int32_t) function ferroscore_sum_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_sum_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_sum_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_sum_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_mean_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_mean_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_mean_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_mean_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_min_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_min_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_min_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_min_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_max_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_max_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_max_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_max_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_count_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_count_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      integer(c_int64_t), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_count_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, out, out_len) bind(C, name="ferroscore_count_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      integer(c_int64_t), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_var_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, ddof, out, out_len) bind(C, name="ferroscore_var_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      integer(c_size_t), value :: ddof
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_var_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, ddof, out, out_len) bind(C, name="ferroscore_var_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      integer(c_size_t), value :: ddof
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_std_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, ddof, out, out_len) bind(C, name="ferroscore_std_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      integer(c_size_t), value :: ddof
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_std_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, ddof, out, out_len) bind(C, name="ferroscore_std_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      integer(c_size_t), value :: ddof
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_power_sum_2d_f64(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, p, out, out_len) bind(C, name="ferroscore_power_sum_2d_f64")
+      import
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), value :: p
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_power_sum_2d_f32(x, n_rows, n_cols, row_stride, &
+        col_stride, axis, p, out, out_len) bind(C, name="ferroscore_power_sum_2d_f32")
+      import
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      integer(c_int32_t), value :: axis
+      real(c_double), value :: p
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
     subroutine ferroscore_score_state_free(state) bind(C, name="ferroscore_score_state_free")
       import
       type(c_ptr), value :: state
@@ -1337,85 +2117,95 @@ module ferroscore_capi
   end interface
 
   interface fs_score_series
-    module procedure fs_score_series_f64, fs_score_series_f32
+    module procedure fs_score_series_f64, fs_score_series_f32, fs_score_series_2d_f64, &
+        fs_score_series_2d_f32
   end interface
   interface fs_ewm_mean
-    module procedure fs_ewm_mean_f64, fs_ewm_mean_f32
+    module procedure fs_ewm_mean_f64, fs_ewm_mean_f32, fs_ewm_mean_2d_f64, fs_ewm_mean_2d_f32
   end interface
   interface fs_ewm_var
-    module procedure fs_ewm_var_f64, fs_ewm_var_f32
+    module procedure fs_ewm_var_f64, fs_ewm_var_f32, fs_ewm_var_2d_f64, fs_ewm_var_2d_f32
   end interface
   interface fs_ewm_std
-    module procedure fs_ewm_std_f64, fs_ewm_std_f32
+    module procedure fs_ewm_std_f64, fs_ewm_std_f32, fs_ewm_std_2d_f64, fs_ewm_std_2d_f32
   end interface
   interface fs_ewm_mean_times
     module procedure fs_ewm_mean_times_f64, fs_ewm_mean_times_f32
   end interface
   interface fs_rolling_sum
-    module procedure fs_rolling_sum_f64, fs_rolling_sum_f32
+    module procedure fs_rolling_sum_f64, fs_rolling_sum_f32, fs_rolling_sum_2d_f64, &
+        fs_rolling_sum_2d_f32
   end interface
   interface fs_rolling_mean
-    module procedure fs_rolling_mean_f64, fs_rolling_mean_f32
+    module procedure fs_rolling_mean_f64, fs_rolling_mean_f32, fs_rolling_mean_2d_f64, &
+        fs_rolling_mean_2d_f32
   end interface
   interface fs_rolling_var
-    module procedure fs_rolling_var_f64, fs_rolling_var_f32
+    module procedure fs_rolling_var_f64, fs_rolling_var_f32, fs_rolling_var_2d_f64, &
+        fs_rolling_var_2d_f32
   end interface
   interface fs_rolling_std
-    module procedure fs_rolling_std_f64, fs_rolling_std_f32
+    module procedure fs_rolling_std_f64, fs_rolling_std_f32, fs_rolling_std_2d_f64, &
+        fs_rolling_std_2d_f32
   end interface
   interface fs_rolling_min
-    module procedure fs_rolling_min_f64, fs_rolling_min_f32
+    module procedure fs_rolling_min_f64, fs_rolling_min_f32, fs_rolling_min_2d_f64, &
+        fs_rolling_min_2d_f32
   end interface
   interface fs_rolling_max
-    module procedure fs_rolling_max_f64, fs_rolling_max_f32
+    module procedure fs_rolling_max_f64, fs_rolling_max_f32, fs_rolling_max_2d_f64, &
+        fs_rolling_max_2d_f32
   end interface
   interface fs_rolling_median
-    module procedure fs_rolling_median_f64, fs_rolling_median_f32
+    module procedure fs_rolling_median_f64, fs_rolling_median_f32, &
+        fs_rolling_median_2d_f64, fs_rolling_median_2d_f32
   end interface
   interface fs_rolling_zscore
-    module procedure fs_rolling_zscore_f64, fs_rolling_zscore_f32
+    module procedure fs_rolling_zscore_f64, fs_rolling_zscore_f32, &
+        fs_rolling_zscore_2d_f64, fs_rolling_zscore_2d_f32
   end interface
   interface fs_rolling_quantile
-    module procedure fs_rolling_quantile_f64, fs_rolling_quantile_f32
+    module procedure fs_rolling_quantile_f64, fs_rolling_quantile_f32, &
+        fs_rolling_quantile_2d_f64, fs_rolling_quantile_2d_f32
   end interface
   interface fs_cumsum
-    module procedure fs_cumsum_f64, fs_cumsum_f32
+    module procedure fs_cumsum_f64, fs_cumsum_f32, fs_cumsum_2d_f64, fs_cumsum_2d_f32
   end interface
   interface fs_cummax
-    module procedure fs_cummax_f64, fs_cummax_f32
+    module procedure fs_cummax_f64, fs_cummax_f32, fs_cummax_2d_f64, fs_cummax_2d_f32
   end interface
   interface fs_cummin
-    module procedure fs_cummin_f64, fs_cummin_f32
+    module procedure fs_cummin_f64, fs_cummin_f32, fs_cummin_2d_f64, fs_cummin_2d_f32
   end interface
   interface fs_drawdown
-    module procedure fs_drawdown_f64, fs_drawdown_f32
+    module procedure fs_drawdown_f64, fs_drawdown_f32, fs_drawdown_2d_f64, fs_drawdown_2d_f32
   end interface
   interface fs_sum
-    module procedure fs_sum_f64, fs_sum_f32
+    module procedure fs_sum_f64, fs_sum_f32, fs_sum_2d_f64, fs_sum_2d_f32
   end interface
   interface fs_mean
-    module procedure fs_mean_f64, fs_mean_f32
+    module procedure fs_mean_f64, fs_mean_f32, fs_mean_2d_f64, fs_mean_2d_f32
   end interface
   interface fs_min
-    module procedure fs_min_f64, fs_min_f32
+    module procedure fs_min_f64, fs_min_f32, fs_min_2d_f64, fs_min_2d_f32
   end interface
   interface fs_max
-    module procedure fs_max_f64, fs_max_f32
+    module procedure fs_max_f64, fs_max_f32, fs_max_2d_f64, fs_max_2d_f32
   end interface
   interface fs_count
-    module procedure fs_count_f64, fs_count_f32
+    module procedure fs_count_f64, fs_count_f32, fs_count_2d_f64, fs_count_2d_f32
   end interface
   interface fs_moments
     module procedure fs_moments_f64, fs_moments_f32
   end interface
   interface fs_var
-    module procedure fs_var_f64, fs_var_f32
+    module procedure fs_var_f64, fs_var_f32, fs_var_2d_f64, fs_var_2d_f32
   end interface
   interface fs_std
-    module procedure fs_std_f64, fs_std_f32
+    module procedure fs_std_f64, fs_std_f32, fs_std_2d_f64, fs_std_2d_f32
   end interface
   interface fs_power_sum
-    module procedure fs_power_sum_f64, fs_power_sum_f32
+    module procedure fs_power_sum_f64, fs_power_sum_f32, fs_power_sum_2d_f64, fs_power_sum_2d_f32
   end interface
   interface fs_dot
     module procedure fs_dot_f64, fs_dot_f32
@@ -2349,5 +3139,577 @@ contains
     status = ferroscore_cum_state_update_f32(state, x, size(x, kind=c_size_t), out, &
         size(out, kind=c_size_t))
   end function fs_cum_state_update_f32
+
+  function fs_score_series_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_score_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_score_series_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_score_series_2d_f64
+
+  function fs_score_series_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_score_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_score_series_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_score_series_2d_f32
+
+  function fs_ewm_mean_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_ewm_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_ewm_mean_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_ewm_mean_2d_f64
+
+  function fs_ewm_mean_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_ewm_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_ewm_mean_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_ewm_mean_2d_f32
+
+  function fs_ewm_var_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_ewm_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_ewm_var_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_ewm_var_2d_f64
+
+  function fs_ewm_var_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_ewm_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_ewm_var_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_ewm_var_2d_f32
+
+  function fs_ewm_std_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_ewm_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_ewm_std_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_ewm_std_2d_f64
+
+  function fs_ewm_std_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_ewm_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_ewm_std_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_ewm_std_2d_f32
+
+  function fs_rolling_quantile_2d_f64(x, axis, q, interpolation, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(in) :: q
+    integer(c_int32_t), intent(in) :: interpolation
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_quantile_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, q, interpolation, &
+        opts, out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_rolling_quantile_2d_f64
+
+  function fs_rolling_quantile_2d_f32(x, axis, q, interpolation, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(in) :: q
+    integer(c_int32_t), intent(in) :: interpolation
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_quantile_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, q, interpolation, &
+        opts, out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_rolling_quantile_2d_f32
+
+  function fs_rolling_sum_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_sum_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_sum_2d_f64
+
+  function fs_rolling_sum_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_sum_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_sum_2d_f32
+
+  function fs_rolling_mean_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_mean_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_mean_2d_f64
+
+  function fs_rolling_mean_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_mean_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_mean_2d_f32
+
+  function fs_rolling_var_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_var_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_var_2d_f64
+
+  function fs_rolling_var_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_var_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_var_2d_f32
+
+  function fs_rolling_std_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_std_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_std_2d_f64
+
+  function fs_rolling_std_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_std_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_std_2d_f32
+
+  function fs_rolling_min_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_min_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_min_2d_f64
+
+  function fs_rolling_min_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_min_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_min_2d_f32
+
+  function fs_rolling_max_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_max_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_max_2d_f64
+
+  function fs_rolling_max_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_max_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_max_2d_f32
+
+  function fs_rolling_median_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_median_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_median_2d_f64
+
+  function fs_rolling_median_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_median_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_median_2d_f32
+
+  function fs_rolling_zscore_2d_f64(x, axis, opts, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_zscore_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_zscore_2d_f64
+
+  function fs_rolling_zscore_2d_f32(x, axis, opts, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    type(ferroscore_rolling_options), intent(in) :: opts
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_rolling_zscore_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, opts, out, size(out, &
+        1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, size(out, 1, &
+        kind=c_size_t))
+  end function fs_rolling_zscore_2d_f32
+
+  function fs_cumsum_2d_f64(x, axis, skipna, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_cumsum_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_cumsum_2d_f64
+
+  function fs_cumsum_2d_f32(x, axis, skipna, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_cumsum_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_cumsum_2d_f32
+
+  function fs_cummax_2d_f64(x, axis, skipna, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_cummax_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_cummax_2d_f64
+
+  function fs_cummax_2d_f32(x, axis, skipna, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_cummax_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_cummax_2d_f32
+
+  function fs_cummin_2d_f64(x, axis, skipna, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_cummin_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_cummin_2d_f64
+
+  function fs_cummin_2d_f32(x, axis, skipna, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_cummin_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_cummin_2d_f32
+
+  function fs_drawdown_2d_f64(x, axis, skipna, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_double), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_drawdown_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_drawdown_2d_f64
+
+  function fs_drawdown_2d_f32(x, axis, skipna, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    logical, intent(in) :: skipna
+    real(c_float), intent(inout) :: out(:, :)
+    integer(c_int32_t) :: status
+    status = ferroscore_drawdown_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, logical(skipna, &
+        c_bool), out, size(out, 1, kind=c_size_t), size(out, 2, kind=c_size_t), 1_c_size_t, &
+        size(out, 1, kind=c_size_t))
+  end function fs_drawdown_2d_f32
+
+  function fs_sum_2d_f64(x, axis, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_sum_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, kind=c_size_t))
+  end function fs_sum_2d_f64
+
+  function fs_sum_2d_f32(x, axis, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_sum_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, kind=c_size_t))
+  end function fs_sum_2d_f32
+
+  function fs_mean_2d_f64(x, axis, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_mean_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, &
+        kind=c_size_t))
+  end function fs_mean_2d_f64
+
+  function fs_mean_2d_f32(x, axis, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_mean_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, &
+        kind=c_size_t))
+  end function fs_mean_2d_f32
+
+  function fs_min_2d_f64(x, axis, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_min_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, kind=c_size_t))
+  end function fs_min_2d_f64
+
+  function fs_min_2d_f32(x, axis, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_min_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, kind=c_size_t))
+  end function fs_min_2d_f32
+
+  function fs_max_2d_f64(x, axis, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_max_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, kind=c_size_t))
+  end function fs_max_2d_f64
+
+  function fs_max_2d_f32(x, axis, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_max_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, kind=c_size_t))
+  end function fs_max_2d_f32
+
+  function fs_count_2d_f64(x, axis, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    integer(c_int64_t), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_count_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, &
+        kind=c_size_t))
+  end function fs_count_2d_f64
+
+  function fs_count_2d_f32(x, axis, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    integer(c_int64_t), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_count_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, out, size(out, &
+        kind=c_size_t))
+  end function fs_count_2d_f32
+
+  function fs_var_2d_f64(x, axis, ddof, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    integer, intent(in) :: ddof
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_var_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, int(ddof, c_size_t), out, size(out, &
+        kind=c_size_t))
+  end function fs_var_2d_f64
+
+  function fs_var_2d_f32(x, axis, ddof, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    integer, intent(in) :: ddof
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_var_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, int(ddof, c_size_t), out, size(out, &
+        kind=c_size_t))
+  end function fs_var_2d_f32
+
+  function fs_std_2d_f64(x, axis, ddof, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    integer, intent(in) :: ddof
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_std_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, int(ddof, c_size_t), out, size(out, &
+        kind=c_size_t))
+  end function fs_std_2d_f64
+
+  function fs_std_2d_f32(x, axis, ddof, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    integer, intent(in) :: ddof
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_std_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+        1_c_size_t, size(x, 1, kind=c_size_t), axis, int(ddof, c_size_t), out, size(out, &
+        kind=c_size_t))
+  end function fs_std_2d_f32
+
+  function fs_power_sum_2d_f64(x, axis, p, out) result(status)
+    real(c_double), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(in) :: p
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_power_sum_2d_f64(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, p, out, size(out, &
+        kind=c_size_t))
+  end function fs_power_sum_2d_f64
+
+  function fs_power_sum_2d_f32(x, axis, p, out) result(status)
+    real(c_float), intent(in) :: x(:, :)
+    integer(c_int32_t), intent(in) :: axis
+    real(c_double), intent(in) :: p
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_power_sum_2d_f32(x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), axis, p, out, size(out, &
+        kind=c_size_t))
+  end function fs_power_sum_2d_f32
 
 end module ferroscore_capi

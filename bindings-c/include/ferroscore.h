@@ -2294,6 +2294,902 @@ FerroscoreStatus ferroscore_cum_state_update_f32(struct FerroscoreCumState *stat
                                                  size_t out_len);
 
 /**
+ * `score_series` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_score_series_2d_f64(const double *x,
+                                                size_t n_rows,
+                                                size_t n_cols,
+                                                size_t row_stride,
+                                                size_t col_stride,
+                                                int32_t axis,
+                                                const struct FerroscoreScoreOptions *opts,
+                                                double *out,
+                                                size_t out_n_rows,
+                                                size_t out_n_cols,
+                                                size_t out_row_stride,
+                                                size_t out_col_stride);
+
+/**
+ * `score_series` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_score_series_2d_f32(const float *x,
+                                                size_t n_rows,
+                                                size_t n_cols,
+                                                size_t row_stride,
+                                                size_t col_stride,
+                                                int32_t axis,
+                                                const struct FerroscoreScoreOptions *opts,
+                                                float *out,
+                                                size_t out_n_rows,
+                                                size_t out_n_cols,
+                                                size_t out_row_stride,
+                                                size_t out_col_stride);
+
+/**
+ * `ewm_mean` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_ewm_mean_2d_f64(const double *x,
+                                            size_t n_rows,
+                                            size_t n_cols,
+                                            size_t row_stride,
+                                            size_t col_stride,
+                                            int32_t axis,
+                                            const struct FerroscoreEwmOptions *opts,
+                                            double *out,
+                                            size_t out_n_rows,
+                                            size_t out_n_cols,
+                                            size_t out_row_stride,
+                                            size_t out_col_stride);
+
+/**
+ * `ewm_mean` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_ewm_mean_2d_f32(const float *x,
+                                            size_t n_rows,
+                                            size_t n_cols,
+                                            size_t row_stride,
+                                            size_t col_stride,
+                                            int32_t axis,
+                                            const struct FerroscoreEwmOptions *opts,
+                                            float *out,
+                                            size_t out_n_rows,
+                                            size_t out_n_cols,
+                                            size_t out_row_stride,
+                                            size_t out_col_stride);
+
+/**
+ * `ewm_var` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_ewm_var_2d_f64(const double *x,
+                                           size_t n_rows,
+                                           size_t n_cols,
+                                           size_t row_stride,
+                                           size_t col_stride,
+                                           int32_t axis,
+                                           const struct FerroscoreEwmOptions *opts,
+                                           double *out,
+                                           size_t out_n_rows,
+                                           size_t out_n_cols,
+                                           size_t out_row_stride,
+                                           size_t out_col_stride);
+
+/**
+ * `ewm_var` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_ewm_var_2d_f32(const float *x,
+                                           size_t n_rows,
+                                           size_t n_cols,
+                                           size_t row_stride,
+                                           size_t col_stride,
+                                           int32_t axis,
+                                           const struct FerroscoreEwmOptions *opts,
+                                           float *out,
+                                           size_t out_n_rows,
+                                           size_t out_n_cols,
+                                           size_t out_row_stride,
+                                           size_t out_col_stride);
+
+/**
+ * `ewm_std` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_ewm_std_2d_f64(const double *x,
+                                           size_t n_rows,
+                                           size_t n_cols,
+                                           size_t row_stride,
+                                           size_t col_stride,
+                                           int32_t axis,
+                                           const struct FerroscoreEwmOptions *opts,
+                                           double *out,
+                                           size_t out_n_rows,
+                                           size_t out_n_cols,
+                                           size_t out_row_stride,
+                                           size_t out_col_stride);
+
+/**
+ * `ewm_std` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_ewm_std_2d_f32(const float *x,
+                                           size_t n_rows,
+                                           size_t n_cols,
+                                           size_t row_stride,
+                                           size_t col_stride,
+                                           int32_t axis,
+                                           const struct FerroscoreEwmOptions *opts,
+                                           float *out,
+                                           size_t out_n_rows,
+                                           size_t out_n_cols,
+                                           size_t out_row_stride,
+                                           size_t out_col_stride);
+
+/**
+ * `rolling_quantile` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_quantile_2d_f64(const double *x,
+                                                    size_t n_rows,
+                                                    size_t n_cols,
+                                                    size_t row_stride,
+                                                    size_t col_stride,
+                                                    int32_t axis,
+                                                    double q,
+                                                    int32_t interpolation,
+                                                    const struct FerroscoreRollingOptions *opts,
+                                                    double *out,
+                                                    size_t out_n_rows,
+                                                    size_t out_n_cols,
+                                                    size_t out_row_stride,
+                                                    size_t out_col_stride);
+
+/**
+ * `rolling_quantile` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_quantile_2d_f32(const float *x,
+                                                    size_t n_rows,
+                                                    size_t n_cols,
+                                                    size_t row_stride,
+                                                    size_t col_stride,
+                                                    int32_t axis,
+                                                    double q,
+                                                    int32_t interpolation,
+                                                    const struct FerroscoreRollingOptions *opts,
+                                                    float *out,
+                                                    size_t out_n_rows,
+                                                    size_t out_n_cols,
+                                                    size_t out_row_stride,
+                                                    size_t out_col_stride);
+
+/**
+ * `rolling_sum` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_sum_2d_f64(const double *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               double *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_sum` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_sum_2d_f32(const float *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               float *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_mean` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_mean_2d_f64(const double *x,
+                                                size_t n_rows,
+                                                size_t n_cols,
+                                                size_t row_stride,
+                                                size_t col_stride,
+                                                int32_t axis,
+                                                const struct FerroscoreRollingOptions *opts,
+                                                double *out,
+                                                size_t out_n_rows,
+                                                size_t out_n_cols,
+                                                size_t out_row_stride,
+                                                size_t out_col_stride);
+
+/**
+ * `rolling_mean` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_mean_2d_f32(const float *x,
+                                                size_t n_rows,
+                                                size_t n_cols,
+                                                size_t row_stride,
+                                                size_t col_stride,
+                                                int32_t axis,
+                                                const struct FerroscoreRollingOptions *opts,
+                                                float *out,
+                                                size_t out_n_rows,
+                                                size_t out_n_cols,
+                                                size_t out_row_stride,
+                                                size_t out_col_stride);
+
+/**
+ * `rolling_var` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_var_2d_f64(const double *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               double *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_var` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_var_2d_f32(const float *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               float *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_std` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_std_2d_f64(const double *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               double *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_std` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_std_2d_f32(const float *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               float *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_min` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_min_2d_f64(const double *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               double *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_min` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_min_2d_f32(const float *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               float *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_max` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_max_2d_f64(const double *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               double *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_max` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_max_2d_f32(const float *x,
+                                               size_t n_rows,
+                                               size_t n_cols,
+                                               size_t row_stride,
+                                               size_t col_stride,
+                                               int32_t axis,
+                                               const struct FerroscoreRollingOptions *opts,
+                                               float *out,
+                                               size_t out_n_rows,
+                                               size_t out_n_cols,
+                                               size_t out_row_stride,
+                                               size_t out_col_stride);
+
+/**
+ * `rolling_median` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_median_2d_f64(const double *x,
+                                                  size_t n_rows,
+                                                  size_t n_cols,
+                                                  size_t row_stride,
+                                                  size_t col_stride,
+                                                  int32_t axis,
+                                                  const struct FerroscoreRollingOptions *opts,
+                                                  double *out,
+                                                  size_t out_n_rows,
+                                                  size_t out_n_cols,
+                                                  size_t out_row_stride,
+                                                  size_t out_col_stride);
+
+/**
+ * `rolling_median` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_median_2d_f32(const float *x,
+                                                  size_t n_rows,
+                                                  size_t n_cols,
+                                                  size_t row_stride,
+                                                  size_t col_stride,
+                                                  int32_t axis,
+                                                  const struct FerroscoreRollingOptions *opts,
+                                                  float *out,
+                                                  size_t out_n_rows,
+                                                  size_t out_n_cols,
+                                                  size_t out_row_stride,
+                                                  size_t out_col_stride);
+
+/**
+ * `rolling_zscore` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_zscore_2d_f64(const double *x,
+                                                  size_t n_rows,
+                                                  size_t n_cols,
+                                                  size_t row_stride,
+                                                  size_t col_stride,
+                                                  int32_t axis,
+                                                  const struct FerroscoreRollingOptions *opts,
+                                                  double *out,
+                                                  size_t out_n_rows,
+                                                  size_t out_n_cols,
+                                                  size_t out_row_stride,
+                                                  size_t out_col_stride);
+
+/**
+ * `rolling_zscore` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_rolling_zscore_2d_f32(const float *x,
+                                                  size_t n_rows,
+                                                  size_t n_cols,
+                                                  size_t row_stride,
+                                                  size_t col_stride,
+                                                  int32_t axis,
+                                                  const struct FerroscoreRollingOptions *opts,
+                                                  float *out,
+                                                  size_t out_n_rows,
+                                                  size_t out_n_cols,
+                                                  size_t out_row_stride,
+                                                  size_t out_col_stride);
+
+/**
+ * `cumsum` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_cumsum_2d_f64(const double *x,
+                                          size_t n_rows,
+                                          size_t n_cols,
+                                          size_t row_stride,
+                                          size_t col_stride,
+                                          int32_t axis,
+                                          bool skipna,
+                                          double *out,
+                                          size_t out_n_rows,
+                                          size_t out_n_cols,
+                                          size_t out_row_stride,
+                                          size_t out_col_stride);
+
+/**
+ * `cumsum` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_cumsum_2d_f32(const float *x,
+                                          size_t n_rows,
+                                          size_t n_cols,
+                                          size_t row_stride,
+                                          size_t col_stride,
+                                          int32_t axis,
+                                          bool skipna,
+                                          float *out,
+                                          size_t out_n_rows,
+                                          size_t out_n_cols,
+                                          size_t out_row_stride,
+                                          size_t out_col_stride);
+
+/**
+ * `cummax` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_cummax_2d_f64(const double *x,
+                                          size_t n_rows,
+                                          size_t n_cols,
+                                          size_t row_stride,
+                                          size_t col_stride,
+                                          int32_t axis,
+                                          bool skipna,
+                                          double *out,
+                                          size_t out_n_rows,
+                                          size_t out_n_cols,
+                                          size_t out_row_stride,
+                                          size_t out_col_stride);
+
+/**
+ * `cummax` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_cummax_2d_f32(const float *x,
+                                          size_t n_rows,
+                                          size_t n_cols,
+                                          size_t row_stride,
+                                          size_t col_stride,
+                                          int32_t axis,
+                                          bool skipna,
+                                          float *out,
+                                          size_t out_n_rows,
+                                          size_t out_n_cols,
+                                          size_t out_row_stride,
+                                          size_t out_col_stride);
+
+/**
+ * `cummin` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_cummin_2d_f64(const double *x,
+                                          size_t n_rows,
+                                          size_t n_cols,
+                                          size_t row_stride,
+                                          size_t col_stride,
+                                          int32_t axis,
+                                          bool skipna,
+                                          double *out,
+                                          size_t out_n_rows,
+                                          size_t out_n_cols,
+                                          size_t out_row_stride,
+                                          size_t out_col_stride);
+
+/**
+ * `cummin` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_cummin_2d_f32(const float *x,
+                                          size_t n_rows,
+                                          size_t n_cols,
+                                          size_t row_stride,
+                                          size_t col_stride,
+                                          int32_t axis,
+                                          bool skipna,
+                                          float *out,
+                                          size_t out_n_rows,
+                                          size_t out_n_cols,
+                                          size_t out_row_stride,
+                                          size_t out_col_stride);
+
+/**
+ * `drawdown` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_drawdown_2d_f64(const double *x,
+                                            size_t n_rows,
+                                            size_t n_cols,
+                                            size_t row_stride,
+                                            size_t col_stride,
+                                            int32_t axis,
+                                            bool skipna,
+                                            double *out,
+                                            size_t out_n_rows,
+                                            size_t out_n_cols,
+                                            size_t out_row_stride,
+                                            size_t out_col_stride);
+
+/**
+ * `drawdown` on every series of a 2-D array: along `axis` 0 each column is a series, along 1 each row. Element (i, j) is `x[i * row_stride + j * col_stride]` (strides in elements: a row-major C array has `row_stride = n_cols, col_stride = 1`, a column-major Fortran/Julia matrix `row_stride = 1, col_stride = n_rows`); `out` must have the same shape (`out_n_rows`, `out_n_cols`), with its own strides, and must not overlap `x`. Series run in parallel. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_drawdown_2d_f32(const float *x,
+                                            size_t n_rows,
+                                            size_t n_cols,
+                                            size_t row_stride,
+                                            size_t col_stride,
+                                            int32_t axis,
+                                            bool skipna,
+                                            float *out,
+                                            size_t out_n_rows,
+                                            size_t out_n_cols,
+                                            size_t out_row_stride,
+                                            size_t out_col_stride);
+
+/**
+ * `sum` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_sum_2d_f64(const double *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `sum` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_sum_2d_f32(const float *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `mean` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_mean_2d_f64(const double *x,
+                                        size_t n_rows,
+                                        size_t n_cols,
+                                        size_t row_stride,
+                                        size_t col_stride,
+                                        int32_t axis,
+                                        double *out,
+                                        size_t out_len);
+
+/**
+ * `mean` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_mean_2d_f32(const float *x,
+                                        size_t n_rows,
+                                        size_t n_cols,
+                                        size_t row_stride,
+                                        size_t col_stride,
+                                        int32_t axis,
+                                        double *out,
+                                        size_t out_len);
+
+/**
+ * `min` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_min_2d_f64(const double *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `min` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_min_2d_f32(const float *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `max` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_max_2d_f64(const double *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `max` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_max_2d_f32(const float *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `count` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_count_2d_f64(const double *x,
+                                         size_t n_rows,
+                                         size_t n_cols,
+                                         size_t row_stride,
+                                         size_t col_stride,
+                                         int32_t axis,
+                                         uint64_t *out,
+                                         size_t out_len);
+
+/**
+ * `count` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_count_2d_f32(const float *x,
+                                         size_t n_rows,
+                                         size_t n_cols,
+                                         size_t row_stride,
+                                         size_t col_stride,
+                                         int32_t axis,
+                                         uint64_t *out,
+                                         size_t out_len);
+
+/**
+ * `var` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_var_2d_f64(const double *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       size_t ddof,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `var` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_var_2d_f32(const float *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       size_t ddof,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `std` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_std_2d_f64(const double *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       size_t ddof,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `std` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_std_2d_f32(const float *x,
+                                       size_t n_rows,
+                                       size_t n_cols,
+                                       size_t row_stride,
+                                       size_t col_stride,
+                                       int32_t axis,
+                                       size_t ddof,
+                                       double *out,
+                                       size_t out_len);
+
+/**
+ * `power_sum` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1).
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_power_sum_2d_f64(const double *x,
+                                             size_t n_rows,
+                                             size_t n_cols,
+                                             size_t row_stride,
+                                             size_t col_stride,
+                                             int32_t axis,
+                                             double p,
+                                             double *out,
+                                             size_t out_len);
+
+/**
+ * `power_sum` of every series of a 2-D array (see `ferroscore_score_series_2d_f64` for the layout): `out[k]` is series k's value; `out_len` must be the number of series (`n_cols` along axis 0, `n_rows` along axis 1). Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `x` NULL (only when the array is empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`, `out` likewise for writes (its extent not overlapping `x`'s); option pointers NULL or valid. Shape, strides, NULL, misalignment and overlap are checked.
+ */
+FerroscoreStatus ferroscore_power_sum_2d_f32(const float *x,
+                                             size_t n_rows,
+                                             size_t n_cols,
+                                             size_t row_stride,
+                                             size_t col_stride,
+                                             int32_t axis,
+                                             double p,
+                                             double *out,
+                                             size_t out_len);
+
+/**
  * Frees a state handle; NULL is a no-op. Returns nothing.
  *
  * # Safety

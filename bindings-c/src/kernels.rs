@@ -343,3 +343,160 @@ pub(crate) unsafe fn moments_arg(p: *const FerroscoreMoments, name: &'static str
     // SAFETY: forwarded contract.
     Ok((*unsafe { reference(p, name) }?).into())
 }
+
+/// A 2-D strided array argument: `n_rows x n_cols` values, element `(i, j)`
+/// at `x[i * row_stride + j * col_stride]` (strides in elements), processed
+/// along `axis` (0: each column is a series, 1: each row is).
+pub(crate) struct Strided<P> {
+    pub(crate) ptr: P,
+    pub(crate) n_rows: usize,
+    pub(crate) n_cols: usize,
+    pub(crate) row_stride: usize,
+    pub(crate) col_stride: usize,
+}
+
+/// The number of elements from the first to the last of a strided array.
+fn extent(n_rows: usize, n_cols: usize, rs: usize, cs: usize, name: &'static str) -> Res<usize> {
+    if n_rows == 0 || n_cols == 0 {
+        return Ok(0);
+    }
+    (n_rows - 1)
+        .checked_mul(rs)
+        .and_then(|a| (n_cols - 1).checked_mul(cs).and_then(|b| a.checked_add(b)))
+        .and_then(|e| e.checked_add(1))
+        .ok_or_else(|| crate::status::invalid(name, "strides and shape overflow"))
+}
+
+fn axis(a: i32) -> Res<ndarray::Axis> {
+    match a {
+        0 | 1 => Ok(ndarray::Axis(a as usize)),
+        _ => Err(crate::status::invalid(
+            "axis",
+            format!("must be 0 or 1 for a 2-D array, got {a}"),
+        )),
+    }
+}
+
+impl<T: Float> Strided<*const T> {
+    /// The read-only view (checked: NULL, alignment, extent).
+    ///
+    /// # Safety
+    /// `ptr` valid for the extent's reads (or NULL when empty).
+    unsafe fn view<'a>(&self) -> Res<(ndarray::ArrayView2<'a, T>, &'a [T])> {
+        let (r, c, rs, cs) = (self.n_rows, self.n_cols, self.row_stride, self.col_stride);
+        let len = extent(r, c, rs, cs, "x")?;
+        // SAFETY: forwarded from the export's contract.
+        let slice = unsafe { input(self.ptr, len, "x") }?;
+        // An empty array has no element to place: its strides do not matter.
+        let (rs, cs) = if len == 0 { (0, 0) } else { (rs, cs) };
+        let v = ndarray::ArrayView2::from_shape(
+            ndarray::ShapeBuilder::strides((r, c), (rs, cs)),
+            slice,
+        )
+        .map_err(|e| crate::status::invalid("x", format!("shape and strides do not fit: {e}")))?;
+        Ok((v, slice))
+    }
+}
+
+impl<T> Strided<*mut T> {
+    /// The strided output (checked: shape equal to `x`'s, NULL, alignment,
+    /// extent, disjoint from `x`, no two elements at the same place).
+    ///
+    /// # Safety
+    /// `ptr` valid for the extent's reads and writes (or NULL when empty).
+    unsafe fn view_mut<'a>(
+        &self,
+        shape: (usize, usize),
+        x: &[T],
+    ) -> Res<ndarray::ArrayViewMut2<'a, T>> {
+        let (r, c, rs, cs) = (self.n_rows, self.n_cols, self.row_stride, self.col_stride);
+        for (name, expected, actual) in [("out_n_rows", shape.0, r), ("out_n_cols", shape.1, c)] {
+            if expected != actual {
+                let e = fscore::Error::LengthMismatch {
+                    name,
+                    expected,
+                    actual,
+                };
+                return Err(e.into());
+            }
+        }
+        let len = extent(r, c, rs, cs, "out")?;
+        // SAFETY: forwarded from the export's contract; disjoint from `x`.
+        let slice = unsafe { output(self.ptr, len, "out", &[("x", span(x))]) }?;
+        let (rs, cs) = if len == 0 { (0, 0) } else { (rs, cs) };
+        ndarray::ArrayViewMut2::from_shape(ndarray::ShapeBuilder::strides((r, c), (rs, cs)), slice)
+            .map_err(|e| {
+                crate::status::invalid("out", format!("shape and strides do not fit: {e}"))
+            })
+    }
+}
+
+/// A scan on every series (lane) of a 2-D strided array, lanes in parallel
+/// (the core's `nd::map_axis`); `out` has the shape of `x` with its own
+/// strides. `prepare` converts the options once.
+///
+/// # Safety
+/// As `Strided::view` and `Strided::view_mut`.
+pub(crate) unsafe fn map_2d<T: Float, F>(
+    x: Strided<*const T>,
+    ax: i32,
+    out: Strided<*mut T>,
+    prepare: impl FnOnce() -> Res<F>,
+) -> FerroscoreStatus
+where
+    F: Fn(&[T], &mut [T]) -> fscore::Result<()> + Sync + Send,
+{
+    landing_pad(|| {
+        let ax = axis(ax)?;
+        // SAFETY: forwarded from the export's contract.
+        let (v, xs) = unsafe { x.view() }?;
+        // SAFETY: forwarded from the export's contract.
+        let mut o = unsafe { out.view_mut((x.n_rows, x.n_cols), xs) }?;
+        let f = prepare()?;
+        let res = fscore::nd::map_axis(v, ax, f)?;
+        o.assign(&res);
+        Ok(())
+    })
+}
+
+/// A reduction of every series (lane) of a 2-D strided array into
+/// `out[0..out_len]`, one value per lane (`out_len` must be the number of
+/// lanes), lanes in parallel (the core's `nd::reduce_axis`).
+///
+/// # Safety
+/// As [`Strided::view`]; `out` valid for `out_len` writes.
+pub(crate) unsafe fn reduce_2d<T: Float, R: Send + Copy, F>(
+    x: Strided<*const T>,
+    ax: i32,
+    out: *mut R,
+    out_len: usize,
+    prepare: impl FnOnce() -> Res<F>,
+) -> FerroscoreStatus
+where
+    F: Fn(&[T]) -> fscore::Result<R> + Sync + Send,
+{
+    landing_pad(|| {
+        let ax = axis(ax)?;
+        let lanes = if ax.index() == 0 { x.n_cols } else { x.n_rows };
+        if out_len != lanes {
+            return Err(fscore::Error::LengthMismatch {
+                name: "out",
+                expected: lanes,
+                actual: out_len,
+            }
+            .into());
+        }
+        if lanes > 0 {
+            scalar_out(out, "out")?;
+        }
+        let v = {
+            // SAFETY: forwarded from the export's contract.
+            let (v, _) = unsafe { x.view() }?;
+            fscore::nd::reduce_axis(v, ax, prepare()?)?
+        };
+        // SAFETY: the input view is dropped; `out` holds `out_len` values.
+        let out = unsafe { output(out, out_len, "out", &[]) }?;
+        out.copy_from_slice(&v);
+        Ok(())
+    })
+}

@@ -21,7 +21,7 @@
 use std::ffi::c_char;
 
 use fscore::aggregate as agg;
-use fscore::score::{Interpolation, RollingKind};
+use fscore::score::{self as sc, Interpolation, RollingKind};
 use fscore::validate::Closed;
 
 mod kernels;
@@ -44,7 +44,7 @@ pub use states::{
 pub use status::FerroscoreStatus;
 pub use validate::{FerroscoreColumn, FerroscoreReport, FerroscoreRuleSet};
 
-use kernels::{moments_arg, Cum, Ewm};
+use kernels::{moments_arg, Cum, Ewm, Strided};
 use ptr::{c_str, put, scalar_out};
 use status::landing_pad;
 

@@ -306,6 +306,11 @@ def call_every_function(c, calls, T, consts):
                 v = T.ct(m.group(1))()
                 keep.append(v)
                 vals.append(C.byref(v))
+            elif jt == "Csize_t" and "_2d_" in name:
+                # a 3 x 2 column-major matrix in a buffer of N + 4 values, along axis 0
+                vals.append({"n_rows": 3, "n_cols": 2, "row_stride": 1, "col_stride": 3,
+                             "out_n_rows": 3, "out_n_cols": 2, "out_row_stride": 1,
+                             "out_col_stride": 3, "out_len": 2, "ddof": 1}[p.name])
             elif jt == "Csize_t":
                 vals.append({"n_groups": 3, "index": 0, "len": 256, "ddof": 1, "window": 3,
                              "max_failures": 10, "n_columns": 1}.get(p.name, N))

@@ -218,6 +218,7 @@ contains
     integer, intent(inout) :: nf
     real(c_double) :: x(6) = [1d0, 2d0, 3d0, 4d0, 5d0, 6d0], out(6), a(6), s
     real(c_float) :: xf(3) = [1.0, 2.0, 3.0], of(3)
+    real(c_double) :: m(6, 2), mo(6, 2), mt(2, 6), mto(2, 6), sums(2)
     integer(c_int32_t) :: g(6) = [0, 1, 0, 1, 2, -1]
     type(ferroscore_rolling_options) :: ro
     type(ferroscore_score_options) :: so
@@ -245,6 +246,26 @@ contains
     call expect(fs_group_sum(x, g, out(1:2)), FERROSCORE_STATUS_GROUP_OUT_OF_RANGE, "group range", nf)
     call expect(fs_dot(x, x(1:5), s), FERROSCORE_STATUS_LENGTH_MISMATCH, "dot lengths", nf)
     call expect(ferroscore_test_internal_panic(), FERROSCORE_STATUS_INTERNAL_ERROR, "panic", nf)
+
+    ! 2-D: each column of a matrix (axis 0), and each row (axis 1), is a series
+    m(:, 1) = x
+    m(:, 2) = x(6:1:-1)
+    call expect(fs_rolling_sum(m, 0, ro, mo), FERROSCORE_STATUS_OK, "2-D axis 0", nf)
+    call expect(fs_rolling_sum(x(6:1:-1), ro, out), FERROSCORE_STATUS_OK, "column", nf)
+    if (any(mo(2:, 2) /= out(2:))) then
+      print '(a)', "FAIL 2-D column differs"
+      nf = nf + 1
+    end if
+    mt = transpose(m)
+    call expect(fs_rolling_sum(mt, 1, ro, mto), FERROSCORE_STATUS_OK, "2-D axis 1", nf)
+    if (any(mto(2, 2:) /= out(2:))) then
+      print '(a)', "FAIL 2-D row differs"
+      nf = nf + 1
+    end if
+    call expect(fs_sum(m, 0, sums), FERROSCORE_STATUS_OK, "2-D sum", nf)
+    if (any(sums /= 21d0)) nf = nf + 1
+    call expect(fs_rolling_sum(m, 0, ro, mto), FERROSCORE_STATUS_LENGTH_MISMATCH, "2-D shape", nf)
+    call expect(fs_rolling_sum(m(1:6:2, :), 0, ro, mo(1:3, :)), FERROSCORE_STATUS_OK, "section", nf)
 
     ! a state fed in two chunks equals the one-shot call
     so = ferroscore_score_options_default()

@@ -13,7 +13,9 @@ an array with its length; any other pointer to a number is one output value;
 handle. Fortran also gets, for every `_f64` / `_f32` function, a friendly
 wrapper on assumed-shape arrays (each array's length is passed for it) and
 a generic name without the suffix: fs_rolling_mean(x, opts, out) works for
-real64 and real32 arrays alike and returns the status. Scalar lengths
+real64 and real32 arrays alike and returns the status. The 2-D forms join
+the same generic (told apart by rank): fs_rolling_mean(a, axis, opts, b) on
+matrices, column-major with the leading dimension size(a, 1). Scalar lengths
 (ddof) are default integers and flags default logicals in the wrappers.
 """
 
@@ -66,6 +68,13 @@ def is_array(params, i):
 
 
 # ---------------------------------------------------------------- Fortran
+
+
+def is_matrix(params, i):
+    """A 2-D strided array: pointer, then n_rows, n_cols, row_stride, col_stride."""
+    names = [p.name for p in params[i + 1:i + 5]]
+    return "*" in params[i].ctype and len(names) == 4 and [n.split("_", 1)[-1] if n.startswith("out_") else n
+                                                             for n in names] == ["n_rows", "n_cols", "row_stride", "col_stride"]
 
 
 def f_decl(h, params, i):
@@ -153,7 +162,7 @@ def fortran(h):
     generics = {}
     bodies = []
     for fn in h.functions:
-        m = re.match(r"ferroscore_(\w+?)_(f64|f32)(_i32)?$", fn.name)
+        m = re.match(r"ferroscore_(\w+?)(_2d)?_(f64|f32)(_i32)?$", fn.name)
         if not m:
             continue
         wname = "fs_" + fn.name[len("ferroscore_"):]
@@ -164,7 +173,13 @@ def fortran(h):
             if i in skip:
                 continue
             d = f_decl(h, fn.params, i)
-            if is_array(fn.params, i):
+            if is_matrix(fn.params, i):
+                skip.update(range(i + 1, i + 5))
+                d = d.replace(f":: {p.name}(*)", f":: {p.name}(:, :)")
+                n = p.name
+                call += [n, f"size({n}, 1, kind=c_size_t)", f"size({n}, 2, kind=c_size_t)", "1_c_size_t",
+                         f"size({n}, 1, kind=c_size_t)"]
+            elif is_array(fn.params, i):
                 skip.add(i + 1)
                 d = d.replace(f":: {p.name}(*)", f":: {p.name}(:)")
                 call += [p.name, f"size({p.name}, kind=c_size_t)"]

@@ -10,7 +10,10 @@ Set `ENV["FERROSCORE_LIB"]` to the path of `libferroscore.so` before
 `using FerroScore` unless the library is on the loader path.
 
 Vectors of `Float64` or `Float32` go in (other vectors are converted), the
-result has the input's element type. A failing call throws a
+result has the input's element type. Scans and reductions also take a
+matrix with `dims=1` (each column is a series, the default) or `dims=2`
+(each row), series in parallel; a reduction then returns one value per
+series as a `Vector`. A failing call throws a
 [`FerroScoreError`](@ref) carrying the C status and the core's message.
 
 Names that exist in `Base` (`sum`, `cumsum`, `min`, `max`, `count`) and in
@@ -75,6 +78,13 @@ suffix(::Type{Float32}) = "_f32"
 dense(x::Vector{T}) where {T<:Floats} = x
 dense(x::AbstractVector{T}) where {T<:Floats} = Vector{T}(x)
 dense(x::AbstractVector) = Vector{Float64}(x)
+dense(x::Matrix{T}) where {T<:Floats} = x
+dense(x::AbstractMatrix{T}) where {T<:Floats} = Matrix{T}(x)
+dense(x::AbstractMatrix) = Matrix{Float64}(x)
+
+# Julia's dims (1: down each column, 2: along each row) as the C axis
+axis_code(dims::Integer) = dims == 1 ? Int32(0) : dims == 2 ? Int32(1) :
+                           throw(ArgumentError("dims must be 1 or 2, got $dims"))
 
 # the C function `name` with the element suffix of T (and the group code suffix)
 cfun(name::Symbol, ::Type{T}, codes::String="") where {T} = getfield(L, Symbol(name, suffix(T), codes))
@@ -104,10 +114,21 @@ closed_code(s::Union{Symbol,AbstractString}) = begin
 end
 
 # a scan: out = similar(x), then the C call with (x, n, extra..., out, n)
-function scan(name::Symbol, x, extra...)
+function scan(name::Symbol, x::AbstractVector, extra...; dims::Integer=1)
     x = dense(x)
     out = similar(x)
     check(cfun(name, eltype(x))(x, length(x), extra..., out, length(out)))
+    return out
+end
+
+# on a matrix: every column (dims=1) or row (dims=2) is a series; the C
+# `_2d` form with column-major strides, series in parallel
+function scan(name::Symbol, x::AbstractMatrix, extra...; dims::Integer=1)
+    x = dense(x)
+    out = similar(x)
+    nr, nc = size(x)
+    f = cfun(Symbol(name, "_2d"), eltype(x))
+    check(f(x, nr, nc, 1, nr, axis_code(dims), extra..., out, nr, nc, 1, nr))
     return out
 end
 
@@ -119,8 +140,8 @@ end
 `s = s*up + v if v > s else s*down` for each value (fused multiply-add); a
 missing value (NaN) leaves `s` unchanged with `skipna`.
 """
-score_series(x::AbstractVector; up=0.9, down=0.5, init=0.0, skipna::Bool=true) =
-    scan(:ferroscore_score_series, x, Ref(L.FerroscoreScoreOptions(up, down, init, skipna)))
+score_series(x::AbstractVecOrMat; up=0.9, down=0.5, init=0.0, skipna::Bool=true, dims::Integer=1) =
+    scan(:ferroscore_score_series, x, Ref(L.FerroscoreScoreOptions(up, down, init, skipna)); dims=dims)
 
 """
     ewm_mean(x; alpha|span|com|halflife, adjust=true, ignore_na=false, min_periods=0, times=nothing)
@@ -128,10 +149,11 @@ score_series(x::AbstractVector; up=0.9, down=0.5, init=0.0, skipna::Bool=true) =
 pandas `Series.ewm(...).mean()`; exactly one decay parameter. With `times`
 (a vector of Float64, non-decreasing) the half-life is in their unit.
 """
-function ewm_mean(x::AbstractVector; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
-    adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, times=nothing)
+function ewm_mean(x::AbstractVecOrMat; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
+    adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, times=nothing, dims::Integer=1)
     o = Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, false))
-    times === nothing && return scan(:ferroscore_ewm_mean, x, o)
+    times === nothing && return scan(:ferroscore_ewm_mean, x, o; dims=dims)
+    x isa AbstractVector || throw(ArgumentError("times need a vector"))
     t = Vector{Float64}(times)
     return scan(:ferroscore_ewm_mean_times, x, t, length(t), o)
 end
@@ -141,18 +163,20 @@ end
 
 pandas `Series.ewm(...).var(bias=bias)`.
 """
-ewm_var(x::AbstractVector; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
-    adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, bias::Bool=false) =
-    scan(:ferroscore_ewm_var, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias)))
+ewm_var(x::AbstractVecOrMat; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
+    adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, bias::Bool=false, dims::Integer=1) =
+    scan(:ferroscore_ewm_var, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias));
+        dims=dims)
 
 """
     ewm_std(x; alpha|span|com|halflife, adjust=true, ignore_na=false, min_periods=0, bias=false)
 
 pandas `Series.ewm(...).std(bias=bias)`.
 """
-ewm_std(x::AbstractVector; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
-    adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, bias::Bool=false) =
-    scan(:ferroscore_ewm_std, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias)))
+ewm_std(x::AbstractVecOrMat; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
+    adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, bias::Bool=false, dims::Integer=1) =
+    scan(:ferroscore_ewm_std, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias));
+        dims=dims)
 
 for (jl, c) in ((:rolling_sum, :ferroscore_rolling_sum), (:rolling_mean, :ferroscore_rolling_mean),
     (:rolling_var, :ferroscore_rolling_var), (:rolling_std, :ferroscore_rolling_std),
@@ -164,9 +188,9 @@ for (jl, c) in ((:rolling_sum, :ferroscore_rolling_sum), (:rolling_mean, :ferros
 
         pandas `rolling(window)` semantics (see the ferroscore docs).
         """
-        $jl(x::AbstractVector, window::Integer; min_periods=nothing, center::Bool=false,
-            ddof::Integer=1, skipna::Bool=true) =
-            scan($(QuoteNode(c)), x, Ref(rolling_options(window, min_periods, center, ddof, skipna)))
+        $jl(x::AbstractVecOrMat, window::Integer; min_periods=nothing, center::Bool=false,
+            ddof::Integer=1, skipna::Bool=true, dims::Integer=1) =
+            scan($(QuoteNode(c)), x, Ref(rolling_options(window, min_periods, center, ddof, skipna)); dims=dims)
     end
 end
 
@@ -176,45 +200,55 @@ end
 Rolling quantile `q` in [0, 1]; `interpolation` one of `:linear`, `:lower`,
 `:higher`, `:nearest`, `:midpoint`.
 """
-rolling_quantile(x::AbstractVector, window::Integer, q::Real; interpolation=:linear,
-    min_periods=nothing, center::Bool=false, skipna::Bool=true) =
+rolling_quantile(x::AbstractVecOrMat, window::Integer, q::Real; interpolation=:linear,
+    min_periods=nothing, center::Bool=false, skipna::Bool=true, dims::Integer=1) =
     scan(:ferroscore_rolling_quantile, x, Float64(q), interpolation_code(interpolation),
-        Ref(rolling_options(window, min_periods, center, 1, skipna)))
+        Ref(rolling_options(window, min_periods, center, 1, skipna)); dims=dims)
 
 """`FerroScore.cumsum(x; skipna=true)`: compensated cumulative sum (NaN at missing rows)."""
-cumsum(x::AbstractVector; skipna::Bool=true) = scan(:ferroscore_cumsum, x, skipna)
+cumsum(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_cumsum, x, skipna; dims=dims)
 """`cummax(x; skipna=true)`: cumulative maximum."""
-cummax(x::AbstractVector; skipna::Bool=true) = scan(:ferroscore_cummax, x, skipna)
+cummax(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_cummax, x, skipna; dims=dims)
 """`cummin(x; skipna=true)`: cumulative minimum."""
-cummin(x::AbstractVector; skipna::Bool=true) = scan(:ferroscore_cummin, x, skipna)
+cummin(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_cummin, x, skipna; dims=dims)
 """`drawdown(x; skipna=true)`: `x / cummax(x) - 1`."""
-drawdown(x::AbstractVector; skipna::Bool=true) = scan(:ferroscore_drawdown, x, skipna)
+drawdown(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_drawdown, x, skipna; dims=dims)
 
 # ------------------------------------------------------------------ reductions
 
-function reduce_to(name::Symbol, ::Type{R}, x, extra...) where {R}
+function reduce_to(name::Symbol, ::Type{R}, x::AbstractVector, extra...; dims::Integer=1) where {R}
     x = dense(x)
     out = Ref{R}()
     check(cfun(name, eltype(x))(x, length(x), extra..., out))
     return out[]
 end
 
+# on a matrix: one value per column (dims=1) or per row (dims=2), as a Vector
+function reduce_to(name::Symbol, ::Type{R}, x::AbstractMatrix, extra...; dims::Integer=1) where {R}
+    x = dense(x)
+    nr, nc = size(x)
+    out = Vector{R}(undef, dims == 1 ? nc : nr)
+    f = cfun(Symbol(name, "_2d"), eltype(x))
+    check(f(x, nr, nc, 1, nr, axis_code(dims), extra..., out, length(out)))
+    return out
+end
+
 """`FerroScore.sum(x)`: sum of the non-missing values (0 when none), as Float64."""
-sum(x::AbstractVector) = reduce_to(:ferroscore_sum, Float64, x)
+sum(x::AbstractVecOrMat; dims::Integer=1) = reduce_to(:ferroscore_sum, Float64, x; dims=dims)
 """`FerroScore.mean(x)`: mean of the non-missing values (NaN when none)."""
-mean(x::AbstractVector) = reduce_to(:ferroscore_mean, Float64, x)
+mean(x::AbstractVecOrMat; dims::Integer=1) = reduce_to(:ferroscore_mean, Float64, x; dims=dims)
 """`FerroScore.min(x)`: smallest non-missing value (NaN when none)."""
-min(x::AbstractVector) = reduce_to(:ferroscore_min, Float64, x)
+min(x::AbstractVecOrMat; dims::Integer=1) = reduce_to(:ferroscore_min, Float64, x; dims=dims)
 """`FerroScore.max(x)`: largest non-missing value (NaN when none)."""
-max(x::AbstractVector) = reduce_to(:ferroscore_max, Float64, x)
+max(x::AbstractVecOrMat; dims::Integer=1) = reduce_to(:ferroscore_max, Float64, x; dims=dims)
 """`FerroScore.count(x)`: number of non-missing values."""
-count(x::AbstractVector) = Int(reduce_to(:ferroscore_count, UInt64, x))
+count(x::AbstractVecOrMat; dims::Integer=1) = Int.(reduce_to(:ferroscore_count, UInt64, x; dims=dims))
 """`FerroScore.var(x; ddof=1)`: variance of the non-missing values."""
-var(x::AbstractVector; ddof::Integer=1) = reduce_to(:ferroscore_var, Float64, x, Csize_t(ddof))
+var(x::AbstractVecOrMat; ddof::Integer=1, dims::Integer=1) = reduce_to(:ferroscore_var, Float64, x, Csize_t(ddof); dims=dims)
 """`FerroScore.std(x; ddof=1)`: standard deviation of the non-missing values."""
-std(x::AbstractVector; ddof::Integer=1) = reduce_to(:ferroscore_std, Float64, x, Csize_t(ddof))
+std(x::AbstractVecOrMat; ddof::Integer=1, dims::Integer=1) = reduce_to(:ferroscore_std, Float64, x, Csize_t(ddof); dims=dims)
 """`power_sum(x, p=1.5)`: sum of `v^p` over `v > 0`."""
-power_sum(x::AbstractVector, p::Real=1.5) = reduce_to(:ferroscore_power_sum, Float64, x, Float64(p))
+power_sum(x::AbstractVecOrMat, p::Real=1.5; dims::Integer=1) = reduce_to(:ferroscore_power_sum, Float64, x, Float64(p); dims=dims)
 """`moments(x)`: the mergeable summary `(count, mean, m2, min, max)`; merge with [`merge_moments`](@ref)."""
 moments(x::AbstractVector) = reduce_to(:ferroscore_moments, L.FerroscoreMoments, x)
 

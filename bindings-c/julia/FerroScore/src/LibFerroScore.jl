@@ -669,6 +669,206 @@ function ferroscore_cum_state_update_f32(state, x, n, out, out_len)
     ccall((:ferroscore_cum_state_update_f32, libferroscore), FerroscoreStatus, (Ptr{FerroscoreCumState}, Ptr{Cfloat}, Csize_t, Ptr{Cfloat}, Csize_t), state, x, n, out, out_len)
 end
 
+function ferroscore_score_series_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_score_series_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreScoreOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_score_series_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_score_series_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreScoreOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_ewm_mean_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_ewm_mean_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreEwmOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_ewm_mean_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_ewm_mean_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreEwmOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_ewm_var_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_ewm_var_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreEwmOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_ewm_var_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_ewm_var_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreEwmOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_ewm_std_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_ewm_std_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreEwmOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_ewm_std_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_ewm_std_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreEwmOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_quantile_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, q, interpolation, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_quantile_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Cdouble, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, q, interpolation, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_quantile_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, q, interpolation, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_quantile_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Cdouble, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, q, interpolation, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_sum_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_sum_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_sum_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_sum_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_mean_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_mean_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_mean_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_mean_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_var_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_var_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_var_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_var_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_std_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_std_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_std_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_std_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_min_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_min_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_min_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_min_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_max_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_max_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_max_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_max_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_median_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_median_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_median_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_median_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_zscore_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_zscore_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_rolling_zscore_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_rolling_zscore_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{FerroscoreRollingOptions}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, opts, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_cumsum_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_cumsum_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_cumsum_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_cumsum_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_cummax_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_cummax_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_cummax_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_cummax_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_cummin_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_cummin_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_cummin_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_cummin_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_drawdown_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_drawdown_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_drawdown_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+    ccall((:ferroscore_drawdown_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Bool, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, skipna, out, out_n_rows, out_n_cols, out_row_stride, out_col_stride)
+end
+
+function ferroscore_sum_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_sum_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_sum_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_sum_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_mean_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_mean_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_mean_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_mean_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_min_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_min_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_min_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_min_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_max_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_max_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_max_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_max_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_count_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_count_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{UInt64}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_count_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+    ccall((:ferroscore_count_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Ptr{UInt64}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, out, out_len)
+end
+
+function ferroscore_var_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+    ccall((:ferroscore_var_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Csize_t, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+end
+
+function ferroscore_var_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+    ccall((:ferroscore_var_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Csize_t, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+end
+
+function ferroscore_std_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+    ccall((:ferroscore_std_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Csize_t, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+end
+
+function ferroscore_std_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+    ccall((:ferroscore_std_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Csize_t, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, ddof, out, out_len)
+end
+
+function ferroscore_power_sum_2d_f64(x, n_rows, n_cols, row_stride, col_stride, axis, p, out, out_len)
+    ccall((:ferroscore_power_sum_2d_f64, libferroscore), FerroscoreStatus, (Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Cdouble, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, p, out, out_len)
+end
+
+function ferroscore_power_sum_2d_f32(x, n_rows, n_cols, row_stride, col_stride, axis, p, out, out_len)
+    ccall((:ferroscore_power_sum_2d_f32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Int32, Cdouble, Ptr{Cdouble}, Csize_t), x, n_rows, n_cols, row_stride, col_stride, axis, p, out, out_len)
+end
+
 function ferroscore_score_state_free(state)
     ccall((:ferroscore_score_state_free, libferroscore), Cvoid, (Ptr{FerroscoreScoreState},), state)
 end
