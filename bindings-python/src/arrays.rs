@@ -57,7 +57,10 @@ fn usable<T: Element>(a: &PyReadonlyArrayDyn<'_, T>) -> bool {
 
 /// The contiguous data of `a` and its lane length (the last axis; 1-D arrays
 /// are one lane).
-pub fn lanes<'a, T: Element>(a: &'a PyReadonlyArrayDyn<'_, T>, name: &str) -> PyResult<(&'a [T], usize)> {
+pub fn lanes<'a, T: Element>(
+    a: &'a PyReadonlyArrayDyn<'_, T>,
+    name: &str,
+) -> PyResult<(&'a [T], usize)> {
     let shape = a.shape();
     if shape.is_empty() || shape.len() > 2 {
         return Err(PyTypeError::new_err(format!(
@@ -108,7 +111,11 @@ where
             if o.shape() != x.shape() {
                 return Err(crate::errors::to_py(ferroscore::Error::invalid(
                     "out",
-                    format!("shape {:?} differs from the input's {:?}", o.shape(), x.shape()),
+                    format!(
+                        "shape {:?} differs from the input's {:?}",
+                        o.shape(),
+                        x.shape()
+                    ),
                 )));
             }
             o.clone()

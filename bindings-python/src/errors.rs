@@ -11,9 +11,20 @@ create_exception!(
     "Bad input to a ferroscore kernel; the message names the argument."
 );
 
-/// The core's error as a `FerroscoreError` (a `ValueError`).
+create_exception!(
+    ferroscore,
+    ScanSyntaxError,
+    FerroscoreError,
+    "A scan program that does not compile; the message shows the line, the column and a caret."
+);
+
+/// The core's error as a `FerroscoreError` (a `ValueError`), or its
+/// `ScanSyntaxError` subclass for a scan program that does not compile.
 pub fn to_py(e: ferroscore::Error) -> PyErr {
-    FerroscoreError::new_err(e.to_string())
+    match e {
+        ferroscore::Error::Parse { .. } => ScanSyntaxError::new_err(e.to_string()),
+        _ => FerroscoreError::new_err(e.to_string()),
+    }
 }
 
 /// A `FerroscoreError` for an argument the binding checks itself.

@@ -4,9 +4,9 @@
 
 use ferroscore::score::{
     cummax_into, cummin_into, cumsum_into, drawdown_into, ewm_mean_into, ewm_mean_times_into,
-    ewm_std_into, ewm_var_into, rolling_into, score_series_into, CumKind, CumState,
-    EwmMeanState, EwmOptions, EwmVarState, Interpolation, RollingKind, RollingOptions,
-    RollingState, Scan, ScoreOptions, ScoreState,
+    ewm_std_into, ewm_var_into, rolling_into, score_series_into, CumKind, CumState, EwmMeanState,
+    EwmOptions, EwmVarState, Interpolation, RollingKind, RollingOptions, RollingState, Scan,
+    ScoreOptions, ScoreState,
 };
 use ferroscore::{Error, Float};
 use numpy::{Element, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn, PyUntypedArrayMethods};
@@ -20,9 +20,18 @@ use crate::errors::{invalid, to_py};
 #[derive(Debug, Clone, PartialEq)]
 enum Spec {
     Score(ScoreOptions),
-    Ewm { stat: Ewm, opts: EwmOptions },
-    Rolling { kind: RollingKind, opts: RollingOptions },
-    Cum { kind: CumKind, skipna: bool },
+    Ewm {
+        stat: Ewm,
+        opts: EwmOptions,
+    },
+    Rolling {
+        kind: RollingKind,
+        opts: RollingOptions,
+    },
+    Cum {
+        kind: CumKind,
+        skipna: bool,
+    },
 }
 
 /// The three exponentially weighted statistics.
@@ -39,7 +48,7 @@ enum State {
     Score(ScoreState),
     EwmMean(EwmMeanState),
     EwmVar(EwmVarState),
-    Rolling(RollingState),
+    Rolling(Box<RollingState>),
     Cum(CumState),
 }
 
@@ -60,9 +69,18 @@ impl Spec {
     fn run_into<T: Float>(&self, x: &[T], out: &mut [T]) -> ferroscore::Result<()> {
         match self {
             Spec::Score(o) => score_series_into(x, o, out),
-            Spec::Ewm { stat: Ewm::Mean, opts } => ewm_mean_into(x, opts, out),
-            Spec::Ewm { stat: Ewm::Var, opts } => ewm_var_into(x, opts, out),
-            Spec::Ewm { stat: Ewm::Std, opts } => ewm_std_into(x, opts, out),
+            Spec::Ewm {
+                stat: Ewm::Mean,
+                opts,
+            } => ewm_mean_into(x, opts, out),
+            Spec::Ewm {
+                stat: Ewm::Var,
+                opts,
+            } => ewm_var_into(x, opts, out),
+            Spec::Ewm {
+                stat: Ewm::Std,
+                opts,
+            } => ewm_std_into(x, opts, out),
             Spec::Rolling { kind, opts } => rolling_into(x, *kind, opts, out),
             Spec::Cum { kind, skipna } => match kind {
                 CumKind::Sum => cumsum_into(x, *skipna, out),
@@ -77,9 +95,12 @@ impl Spec {
     fn state(&self) -> ferroscore::Result<State> {
         Ok(match self {
             Spec::Score(o) => State::Score(ScoreState::new(o)?),
-            Spec::Ewm { stat: Ewm::Mean, opts } => State::EwmMean(EwmMeanState::new(opts)?),
+            Spec::Ewm {
+                stat: Ewm::Mean,
+                opts,
+            } => State::EwmMean(EwmMeanState::new(opts)?),
             Spec::Ewm { stat, opts } => State::EwmVar(EwmVarState::new(opts, *stat == Ewm::Std)?),
-            Spec::Rolling { kind, opts } => State::Rolling(RollingState::new(*kind, opts)?),
+            Spec::Rolling { kind, opts } => State::Rolling(Box::new(RollingState::new(*kind, opts)?)),
             Spec::Cum { kind, skipna } => State::Cum(CumState::new(*kind, *skipna)),
         })
     }
@@ -167,7 +188,12 @@ fn parse_cum(kind: &str) -> PyResult<CumKind> {
         "cummax" => CumKind::Max,
         "cummin" => CumKind::Min,
         "drawdown" => CumKind::Drawdown,
-        _ => return Err(invalid("kind", "must be cumsum, cummax, cummin or drawdown")),
+        _ => {
+            return Err(invalid(
+                "kind",
+                "must be cumsum, cummax, cummin or drawdown",
+            ))
+        }
     })
 }
 
@@ -183,9 +209,7 @@ fn parse_rolling(kind: &str, q: Option<f64>, interpolation: &str) -> PyResult<Ro
         "median" => RollingKind::Median,
         "quantile" => RollingKind::Quantile {
             q: q.ok_or_else(|| invalid("q", "rolling_quantile needs q"))?,
-            interpolation: interpolation
-                .parse::<Interpolation>()
-                .map_err(to_py)?,
+            interpolation: interpolation.parse::<Interpolation>().map_err(to_py)?,
         },
         _ => return Err(invalid("kind", "unknown rolling statistic")),
     })
@@ -196,7 +220,12 @@ fn window_len(window: i64) -> PyResult<usize> {
     usize::try_from(window)
         .ok()
         .filter(|&w| w >= 1)
-        .ok_or_else(|| invalid("window", &format!("must be a positive integer, got {window}")))
+        .ok_or_else(|| {
+            invalid(
+                "window",
+                &format!("must be a positive integer, got {window}"),
+            )
+        })
 }
 
 fn non_negative(name: &'static str, v: i64) -> PyResult<usize> {
@@ -303,7 +332,11 @@ impl Kernel {
 
     /// `run(x)` when `x` is a C-contiguous 1-D or 2-D float64/float32 numpy
     /// array; `None` otherwise (the caller converts and calls `run`).
-    fn try_run<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn try_run<'py>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let Some(f) = Floats::fast(x) else {
             return Ok(None);
         };
@@ -315,7 +348,11 @@ impl Kernel {
 
     /// The next chunk: output as if all chunks so far were one array. A 2-D
     /// chunk carries one state per row; every chunk must have as many rows.
-    fn update<'py>(&mut self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn update<'py>(
+        &mut self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         Ok(match Floats::extract(x, "x")? {
             Floats::F64(a) => self.update_typed(py, &a)?.into_any(),
             Floats::F32(a) => self.update_typed(py, &a)?.into_any(),
@@ -382,4 +419,3 @@ pub fn ewm_mean_times<'py>(
         Floats::F32(a) => go(py, &a, t, &opts)?.into_any(),
     })
 }
-

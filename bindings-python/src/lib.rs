@@ -12,6 +12,7 @@ mod arrays;
 mod errors;
 mod kernels;
 mod reduce;
+mod scan;
 mod validate;
 
 /// The native module.
@@ -31,6 +32,12 @@ fn _ferroscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reduce::moments, m)?)?;
     m.add_function(wrap_pyfunction!(reduce::group, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
+    m.add_class::<scan::PyProgram>()?;
+    m.add_class::<scan::PyScanState>()?;
+    m.add(
+        "ScanSyntaxError",
+        m.py().get_type::<errors::ScanSyntaxError>(),
+    )?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     Ok(())
 }

@@ -216,7 +216,10 @@ impl PyMoments {
 /// The `Moments` of each lane of `x`.
 #[pyfunction]
 pub fn moments(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Vec<PyMoments>> {
-    fn go<T: Element + Float>(py: Python<'_>, a: &PyReadonlyArrayDyn<'_, T>) -> PyResult<Vec<PyMoments>> {
+    fn go<T: Element + Float>(
+        py: Python<'_>,
+        a: &PyReadonlyArrayDyn<'_, T>,
+    ) -> PyResult<Vec<PyMoments>> {
         let (data, lane) = lanes(a, "x")?;
         let v = reduce_lanes(py, data, n_lanes(a.shape()), lane, |s| {
             Ok(Moments::from_slice(s))
@@ -291,7 +294,9 @@ pub fn group<'py>(
         ddof: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
         if a.ndim() != 1 {
-            return Err(PyTypeError::new_err("`x` must be 1-D for group aggregations"));
+            return Err(PyTypeError::new_err(
+                "`x` must be 1-D for group aggregations",
+            ));
         }
         let (x, _) = lanes(a, "x")?;
         let r = match codes {

@@ -99,8 +99,8 @@ pub fn validate<'py>(
     rules: Vec<(String, RuleSpec)>,
     max_failures: i64,
 ) -> PyResult<(usize, Vec<Row<'py>>)> {
-    let max_failures = usize::try_from(max_failures)
-        .map_err(|_| invalid("max_failures", "must be >= 0"))?;
+    let max_failures =
+        usize::try_from(max_failures).map_err(|_| invalid("max_failures", "must be >= 0"))?;
     let data = columns
         .iter()
         .map(|(n, a)| Data::extract(a, n))

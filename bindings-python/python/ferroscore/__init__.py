@@ -1,6 +1,7 @@
 """ferroscore: numeric data kernels in one Rust core.
 
 Scoring scans (``score_series``, ``ewm_*``, ``rolling_*``, ``cum*``),
+user-written recurrences in the scan language (``scan``, ``compile_scan``),
 reductions (``sum``, ``power_sum``, ``dot``, ``moments``, ...), group
 aggregations (``group_*``) and column validation (``validate`` with
 :mod:`ferroscore.rules`), with the same bits out as the Rust, R and C
@@ -55,10 +56,11 @@ from ._api import (
     sum,
     var,
 )
-from ._ferroscore import FerroscoreError, Moments, set_num_threads
+from ._ferroscore import FerroscoreError, Moments, ScanSyntaxError, set_num_threads
 from ._ferroscore import __version__ as __version__
 from ._ferroscore import Kernel
 from ._states import Cumulative, EwmMean, EwmStd, EwmVar, Rolling, ScoreSeries
+from ._scan import Scan, ScanProgram, ScanState, compile_scan, scan
 from ._validate import Report, RuleResult, ValidationError, validate
 
 # `sum`, `min` and `max` are left out of __all__ so that a star import does
@@ -67,6 +69,7 @@ __all__ = [
     "FerroscoreError", "ValidationError", "Moments", "Report", "RuleResult",
     "ScoreSeries", "EwmMean", "EwmVar", "EwmStd", "Rolling", "Cumulative",
     "rules", "validate", "set_num_threads", "Kernel",
+    "scan", "compile_scan", "Scan", "ScanProgram", "ScanState", "ScanSyntaxError",
     "score_series", "ewm_mean", "ewm_var", "ewm_std",
     "rolling_sum", "rolling_mean", "rolling_var", "rolling_std", "rolling_min",
     "rolling_max", "rolling_median", "rolling_quantile", "rolling_zscore",
