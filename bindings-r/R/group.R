@@ -1,12 +1,27 @@
 # Group aggregations: factorize the groups (factor levels, or the sorted
-# unique values of a character, integer, numeric or logical vector), call the
-# core with 0-based codes (NA: row skipped), name the result by the levels.
+# unique values of a character, integer, numeric or logical vector, as
+# factor() has them), call the core with 0-based codes (NA: row skipped),
+# name the result by the levels.
 
 .factorize <- function(groups, call) {
   if (is.null(groups) || !is.atomic(groups) || length(dim(groups)) > 1L)
     .fs_arg_error("groups", paste0(
       "must be a factor, character, integer, numeric or logical vector, got ",
       if (is.null(groups)) "NULL" else class(groups)[1L]), call)
+  if (!is.object(groups) && (is.integer(groups) || is.double(groups) ||
+                              is.logical(groups))) {
+    # What factor() computes, without converting every value to a string
+    # (which made integer groups ~100 ns per row): codes in Rust, levels
+    # from the few unique values.
+    r <- .Call(wrap__fs_group_codes,
+               if (is.logical(groups)) as.integer(groups) else groups)
+    if (inherits(r, "ferroscore_rs_error")) .fs_abort(r, call)
+    if (!is.null(r)) {
+      lev <- if (is.logical(groups)) as.character(as.logical(r$values))
+             else as.character(r$values)
+      if (!anyDuplicated(lev)) return(list(codes = r$codes, levels = lev))
+    }
+  }
   f <- if (is.factor(groups)) groups else factor(groups)
   list(codes = as.integer(f) - 1L, levels = levels(f))
 }

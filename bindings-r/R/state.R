@@ -42,6 +42,15 @@ local({
 
 scan_state <- function(kernel, ...) {
   call <- sys.call()
+  if (inherits(kernel, "ferroscore_scan")) {
+    args <- list(...)
+    if (length(args) > 1L || (length(args) && !identical(names(args), "init")))
+      .fs_arg_error("...", "a scan program's state takes only init", call)
+    ptr <- .Call(wrap__fs_scan_state, .scan_ptr(kernel, call),
+                 if (length(args)) args$init else 0)
+    if (inherits(ptr, "ferroscore_rs_error")) .scan_abort(ptr, call)
+    return(.scan_state_obj(kernel, ptr))
+  }
   if (!is.character(kernel) || length(kernel) != 1L ||
       !kernel %in% names(.state_ctors))
     .fs_arg_error("kernel", paste0(
@@ -72,6 +81,11 @@ scan_state <- function(kernel, ...) {
 
 state_update <- function(state, x, times = NULL) {
   call <- sys.call()
+  if (inherits(state, "ferroscore_state") && identical(state$kernel, "scan")) {
+    if (!is.null(times))
+      .fs_arg_error("times", "only an ewm_mean state takes times", call)
+    return(.scan_state_update(state, x, call))
+  }
   r <- .Call(wrap__fs_state_update, .state_ptr(state, call), x, times)
   if (inherits(r, "ferroscore_rs_error")) .fs_abort(r, call)
   r
@@ -79,13 +93,18 @@ state_update <- function(state, x, times = NULL) {
 
 state_copy <- function(state) {
   call <- sys.call()
+  if (inherits(state, "ferroscore_state") && identical(state$kernel, "scan"))
+    return(.scan_state_copy(state, call))
   p <- .Call(wrap__fs_state_copy, .state_ptr(state, call))
   if (inherits(p, "ferroscore_rs_error")) .fs_abort(p, call)
   structure(list(ptr = p, kernel = state$kernel), class = "ferroscore_state")
 }
 
 print.ferroscore_state <- function(x, ...) {
-  d <- .Call(wrap__fs_state_describe, x$ptr)
+  ptr <- if (identical(x$kernel, "scan"))
+    tryCatch(.scan_state_ptr(x, sys.call()), error = function(e) x$ptr)
+  else x$ptr
+  d <- .Call(wrap__fs_state_describe, ptr)
   if (inherits(d, "ferroscore_rs_error")) d <- "(invalid: saved and reloaded?)"
   cat("<ferroscore_state ", x$kernel, "> ", d, "\n", sep = "")
   invisible(x)

@@ -10,7 +10,9 @@
 //! `fs_init` keeps Rust backtraces off the R console.
 
 mod conv;
+mod group;
 mod kernels;
+mod scan;
 mod state;
 mod validation;
 
@@ -20,7 +22,7 @@ mod validation;
 #[allow(missing_docs)]
 mod exports {
     use crate::conv::{self, guarded};
-    use crate::{kernels, state, validation};
+    use crate::{group, kernels, scan, state, validation};
     use extendr_api::prelude::*;
 
     /// Silences Rust's panic printer (panics are caught and reported as R errors,
@@ -155,6 +157,57 @@ mod exports {
     }
 
     #[extendr]
+    fn fs_group_codes(groups: Robj) -> Robj {
+        guarded(|| group::codes(groups))
+    }
+
+    #[extendr]
+    fn fs_scan_compile(
+        source: Robj,
+        inputs: Robj,
+        param_names: Robj,
+        param_values: Robj,
+        na_rm: Robj,
+    ) -> Robj {
+        guarded(|| scan::compile(source, inputs, param_names, param_values, na_rm))
+    }
+
+    #[extendr]
+    fn fs_scan_live(program: Robj) -> Robj {
+        guarded(|| scan::is_live(program))
+    }
+
+    #[extendr]
+    fn fs_scan_info(program: Robj) -> Robj {
+        guarded(|| scan::info(program))
+    }
+
+    #[extendr]
+    fn fs_scan_run(program: Robj, x: Robj, init: Robj) -> Robj {
+        guarded(|| scan::run(program, x, init))
+    }
+
+    #[extendr]
+    fn fs_scan_state(program: Robj, init: Robj) -> Robj {
+        guarded(|| scan::new_state(program, init))
+    }
+
+    #[extendr]
+    fn fs_scan_state_restore(program: Robj, parts: Robj) -> Robj {
+        guarded(|| scan::state_from_parts(program, parts))
+    }
+
+    #[extendr]
+    fn fs_scan_state_parts(state: Robj) -> Robj {
+        guarded(|| scan::parts(state))
+    }
+
+    #[extendr]
+    fn fs_scan_state_update(state: Robj, x: Robj) -> Robj {
+        guarded(|| scan::state_update(state, x))
+    }
+
+    #[extendr]
     fn fs_state_score(up: Robj, down: Robj, init: Robj, na_rm: Robj) -> Robj {
         guarded(|| state::new_score(up, down, init, na_rm))
     }
@@ -246,6 +299,15 @@ mod exports {
         fn fs_moments_merge;
         fn fs_moments_var;
         fn fs_group;
+        fn fs_group_codes;
+        fn fs_scan_compile;
+        fn fs_scan_live;
+        fn fs_scan_info;
+        fn fs_scan_run;
+        fn fs_scan_state;
+        fn fs_scan_state_restore;
+        fn fs_scan_state_parts;
+        fn fs_scan_state_update;
         fn fs_state_score;
         fn fs_state_ewm;
         fn fs_state_rolling;

@@ -5,6 +5,7 @@ use crate::kernels::{
     cum_kind, ewm_options, rolling_kind, rolling_options, scan_chunked, score_options, times_arg,
 };
 use extendr_api::prelude::*;
+use ferroscore::scan::ScanState;
 use ferroscore::score::{CumState, EwmMeanState, EwmVarState, RollingState, ScoreState};
 
 /// Any scan's state.
@@ -20,13 +21,15 @@ pub(crate) enum State {
     Rolling(RollingState),
     /// `cumsum`, `cummax`, `cummin`, `drawdown`.
     Cum(CumState),
+    /// A compiled scan program (`compile_scan`).
+    Program(ScanState),
 }
 
 fn wrap(s: State) -> Robj {
     ExternalPtr::new(s).into()
 }
 
-fn unwrap_state(x: &Robj) -> BResult<ExternalPtr<State>> {
+pub(crate) fn unwrap_state(x: &Robj) -> BResult<ExternalPtr<State>> {
     let bad = || arg_err("state", "must be a state made by scan_state()");
     if !x.is_external_pointer() {
         return Err(bad());
@@ -126,6 +129,7 @@ pub(crate) fn update(state: Robj, x: Robj, times: Robj) -> BResult<Robj> {
         State::EwmVar(s) => scan_chunked(s, &xs.values, o)?,
         State::Rolling(s) => scan_chunked(s, &xs.values, o)?,
         State::Cum(s) => scan_chunked(s, &xs.values, o)?,
+        State::Program(s) => scan_chunked(s, &xs.values, o)?,
     }
     Ok(out)
 }
@@ -151,6 +155,16 @@ pub(crate) fn describe(state: Robj) -> BResult<Robj> {
         State::EwmVar(_) => "ewm_var/ewm_sd state".to_string(),
         State::Rolling(s) => format!("rolling state: {:?}", s.kind()),
         State::Cum(_) => "cumulative state".to_string(),
+        State::Program(s) => {
+            let vals: Vec<String> = s
+                .program()
+                .states()
+                .iter()
+                .zip(s.states())
+                .map(|(n, v)| format!("{n} = {v}"))
+                .collect();
+            format!("{}, after {} rows", vals.join(", "), s.rows())
+        }
     };
     Ok(s.into())
 }
