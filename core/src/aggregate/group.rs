@@ -90,16 +90,16 @@ fn reduce<T: Float, G: GroupCode, A: Agg>(
             let lo = (b * rows).min(n);
             let hi = (lo + rows).min(n);
             let mut acc = vec![A::INIT; ng];
-            for i in lo..hi {
-                let c = groups[i].code();
-                if c < 0 {
-                    continue;
-                }
-                match acc.get_mut(c as usize) {
-                    Some(a) => agg.add(c as usize, a, x[i].to_f64()),
+            for (i, (g, v)) in groups[lo..hi].iter().zip(&x[lo..hi]).enumerate() {
+                let c = g.code();
+                // One unsigned test covers both ends: a negative code wraps
+                // to a huge index.
+                match acc.get_mut(c as u64 as usize) {
+                    Some(a) => agg.add(c as usize, a, v.to_f64()),
+                    None if c < 0 => {}
                     None => {
                         return Err(Error::GroupOutOfRange {
-                            row: i,
+                            row: lo + i,
                             code: c,
                             n_groups: ng,
                         })
