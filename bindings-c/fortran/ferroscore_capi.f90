@@ -131,6 +131,82 @@ module ferroscore_capi
       import
       integer(c_size_t), value :: window
     end function
+    integer(c_int32_t) function ferroscore_scan_compile(source, inputs, param_names, &
+        param_values, n_params, skipna, out) bind(C, name="ferroscore_scan_compile")
+      import
+      character(kind=c_char), intent(in) :: source(*)
+      character(kind=c_char), intent(in) :: inputs(*)
+      character(kind=c_char), intent(in) :: param_names(*)
+      real(c_double), intent(in) :: param_values(*)
+      integer(c_size_t), value :: n_params
+      logical(c_bool), value :: skipna
+      type(c_ptr), intent(out) :: out
+    end function
+    subroutine ferroscore_scan_free(program) bind(C, name="ferroscore_scan_free")
+      import
+      type(c_ptr), value :: program
+    end subroutine
+    integer(c_int32_t) function ferroscore_scan_n_inputs(program, out) bind(C, &
+        name="ferroscore_scan_n_inputs")
+      import
+      type(c_ptr), value :: program
+      integer(c_size_t), intent(out) :: out
+    end function
+    integer(c_int32_t) function ferroscore_scan_n_states(program, out) bind(C, &
+        name="ferroscore_scan_n_states")
+      import
+      type(c_ptr), value :: program
+      integer(c_size_t), intent(out) :: out
+    end function
+    integer(c_int32_t) function ferroscore_scan_input_names(program, buf, len, &
+        needed) bind(C, name="ferroscore_scan_input_names")
+      import
+      type(c_ptr), value :: program
+      character(kind=c_char), intent(inout) :: buf(*)
+      integer(c_size_t), value :: len
+      integer(c_size_t), intent(out) :: needed
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_names(program, buf, len, &
+        needed) bind(C, name="ferroscore_scan_state_names")
+      import
+      type(c_ptr), value :: program
+      character(kind=c_char), intent(inout) :: buf(*)
+      integer(c_size_t), value :: len
+      integer(c_size_t), intent(out) :: needed
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_new(program, init, n_init, &
+        out) bind(C, name="ferroscore_scan_state_new")
+      import
+      type(c_ptr), value :: program
+      real(c_double), intent(in) :: init(*)
+      integer(c_size_t), value :: n_init
+      type(c_ptr), intent(out) :: out
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_n_states(state, out) bind(C, &
+        name="ferroscore_scan_state_n_states")
+      import
+      type(c_ptr), value :: state
+      integer(c_size_t), intent(out) :: out
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_values(state, out, out_len) bind(C, &
+        name="ferroscore_scan_state_values")
+      import
+      type(c_ptr), value :: state
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_last_output(state, out) bind(C, &
+        name="ferroscore_scan_state_last_output")
+      import
+      type(c_ptr), value :: state
+      real(c_double), intent(out) :: out
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_rows(state, out) bind(C, &
+        name="ferroscore_scan_state_rows")
+      import
+      type(c_ptr), value :: state
+      integer(c_int64_t), intent(out) :: out
+    end function
     integer(c_int32_t) function ferroscore_score_state_new(opts, out) bind(C, &
         name="ferroscore_score_state_new")
       import
@@ -1170,6 +1246,62 @@ module ferroscore_capi
       real(c_float), intent(inout) :: out(*)
       integer(c_size_t), value :: n_groups
     end function
+    integer(c_int32_t) function ferroscore_scan_run_f64(program, x, n_rows, n_cols, &
+        row_stride, col_stride, init, n_init, out, out_len) bind(C, &
+        name="ferroscore_scan_run_f64")
+      import
+      type(c_ptr), value :: program
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      real(c_double), intent(in) :: init(*)
+      integer(c_size_t), value :: n_init
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_scan_run_f32(program, x, n_rows, n_cols, &
+        row_stride, col_stride, init, n_init, out, out_len) bind(C, &
+        name="ferroscore_scan_run_f32")
+      import
+      type(c_ptr), value :: program
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      real(c_double), intent(in) :: init(*)
+      integer(c_size_t), value :: n_init
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_update_f64(state, x, n_rows, n_cols, &
+        row_stride, col_stride, out, out_len) bind(C, &
+        name="ferroscore_scan_state_update_f64")
+      import
+      type(c_ptr), value :: state
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
+    integer(c_int32_t) function ferroscore_scan_state_update_f32(state, x, n_rows, n_cols, &
+        row_stride, col_stride, out, out_len) bind(C, &
+        name="ferroscore_scan_state_update_f32")
+      import
+      type(c_ptr), value :: state
+      real(c_float), intent(in) :: x(*)
+      integer(c_size_t), value :: n_rows
+      integer(c_size_t), value :: n_cols
+      integer(c_size_t), value :: row_stride
+      integer(c_size_t), value :: col_stride
+      real(c_float), intent(inout) :: out(*)
+      integer(c_size_t), value :: out_len
+    end function
     integer(c_int32_t) function ferroscore_score_state_update_f64(state, x, n, out, &
         out_len) bind(C, name="ferroscore_score_state_update_f64")
       import
@@ -2114,6 +2246,16 @@ module ferroscore_capi
       type(c_ptr), value :: state
       type(c_ptr), intent(out) :: out
     end function
+    subroutine ferroscore_scan_state_free(state) bind(C, name="ferroscore_scan_state_free")
+      import
+      type(c_ptr), value :: state
+    end subroutine
+    integer(c_int32_t) function ferroscore_scan_state_clone(state, out) bind(C, &
+        name="ferroscore_scan_state_clone")
+      import
+      type(c_ptr), value :: state
+      type(c_ptr), intent(out) :: out
+    end function
   end interface
 
   interface fs_score_series
@@ -2236,6 +2378,12 @@ module ferroscore_capi
   interface fs_group_power_sum
     module procedure fs_group_power_sum_f64, fs_group_power_sum_f64_i32, &
         fs_group_power_sum_f32, fs_group_power_sum_f32_i32
+  end interface
+  interface fs_scan_run
+    module procedure fs_scan_run_f64, fs_scan_run_f32
+  end interface
+  interface fs_scan_state_update
+    module procedure fs_scan_state_update_f64, fs_scan_state_update_f32
   end interface
   interface fs_score_state_update
     module procedure fs_score_state_update_f64, fs_score_state_update_f32
@@ -3029,6 +3177,48 @@ contains
     status = ferroscore_group_power_sum_f32_i32(x, size(x, kind=c_size_t), groups, &
         size(groups, kind=c_size_t), p, out, size(out, kind=c_size_t))
   end function fs_group_power_sum_f32_i32
+
+  function fs_scan_run_f64(program, x, init, out) result(status)
+    type(c_ptr), intent(in) :: program
+    real(c_double), intent(in) :: x(:, :)
+    real(c_double), intent(in) :: init(:)
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_scan_run_f64(program, x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), init, size(init, &
+        kind=c_size_t), out, size(out, kind=c_size_t))
+  end function fs_scan_run_f64
+
+  function fs_scan_run_f32(program, x, init, out) result(status)
+    type(c_ptr), intent(in) :: program
+    real(c_float), intent(in) :: x(:, :)
+    real(c_double), intent(in) :: init(:)
+    real(c_float), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_scan_run_f32(program, x, size(x, 1, kind=c_size_t), size(x, 2, &
+        kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), init, size(init, &
+        kind=c_size_t), out, size(out, kind=c_size_t))
+  end function fs_scan_run_f32
+
+  function fs_scan_state_update_f64(state, x, out) result(status)
+    type(c_ptr), intent(in) :: state
+    real(c_double), intent(in) :: x(:, :)
+    real(c_double), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_scan_state_update_f64(state, x, size(x, 1, kind=c_size_t), size(x, &
+        2, kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), out, size(out, &
+        kind=c_size_t))
+  end function fs_scan_state_update_f64
+
+  function fs_scan_state_update_f32(state, x, out) result(status)
+    type(c_ptr), intent(in) :: state
+    real(c_float), intent(in) :: x(:, :)
+    real(c_float), intent(inout) :: out(:)
+    integer(c_int32_t) :: status
+    status = ferroscore_scan_state_update_f32(state, x, size(x, 1, kind=c_size_t), size(x, &
+        2, kind=c_size_t), 1_c_size_t, size(x, 1, kind=c_size_t), out, size(out, &
+        kind=c_size_t))
+  end function fs_scan_state_update_f32
 
   function fs_score_state_update_f64(state, x, out) result(status)
     type(c_ptr), intent(in) :: state

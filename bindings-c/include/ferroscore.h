@@ -66,8 +66,8 @@ enum FerroscoreStatus
    */
   FERROSCORE_STATUS_OVERLAP = 8,
   /**
-   * The source text of a scan does not parse (reserved for the scan
-   * language; no function returns it yet).
+   * A scan program does not compile: a syntax error, an unknown name, a
+   * wrong arity (the message has the line, the column and a caret).
    */
   FERROSCORE_STATUS_PARSE_ERROR = 9,
   /**
@@ -309,6 +309,19 @@ typedef struct FerroscoreRollingState FerroscoreRollingState;
 typedef struct FerroscoreRuleSet FerroscoreRuleSet;
 
 /**
+ * A compiled scan program (opaque). Made by `ferroscore_scan_compile`,
+ * freed by `ferroscore_scan_free`; read-only, so one program may be used
+ * by many threads at once.
+ */
+typedef struct FerroscoreScanProgram FerroscoreScanProgram;
+
+/**
+ * A resumable run of a scan program (opaque): its states, its last output
+ * and the row count. Made by `ferroscore_scan_state_new`.
+ */
+typedef struct FerroscoreScanState FerroscoreScanState;
+
+/**
  * Resumable state of `score_series` (opaque).
  */
 typedef struct FerroscoreScoreState FerroscoreScoreState;
@@ -525,6 +538,134 @@ struct FerroscoreEwmOptions ferroscore_ewm_options_default(void);
  * rows: min_periods -1 (= window), ddof 1, center false, skipna true.
  */
 struct FerroscoreRollingOptions ferroscore_rolling_options_default(size_t window);
+
+/**
+ * Compiles `source` into a program in `*out` (free it with
+ * `ferroscore_scan_free`). `inputs`: the input names, comma-separated, in
+ * the order of the input columns (NULL or "" means one input, `x`);
+ * `param_names` (comma-separated, NULL or "" for none) with their values
+ * `param_values[0..n_params]` are constants folded into the program;
+ * `skipna` skips rows where an input is missing. A syntax error, an unknown
+ * name or a wrong arity is `FERROSCORE_STATUS_PARSE_ERROR`, with the line,
+ * the column and a caret in the message.
+ *
+ * # Safety
+ * `source` NULL or a C string; `inputs`, `param_names` NULL or C strings;
+ * `param_values` NULL or valid for `n_params` reads; `out` NULL or valid
+ * for one write.
+ */
+FerroscoreStatus ferroscore_scan_compile(const char *source,
+                                         const char *inputs,
+                                         const char *param_names,
+                                         const double *param_values,
+                                         size_t n_params,
+                                         bool skipna,
+                                         struct FerroscoreScanProgram **out);
+
+/**
+ * Frees a program; NULL is a no-op. States made from it keep their own
+ * reference and stay valid.
+ *
+ * # Safety
+ * `program` NULL or a program from `ferroscore_scan_compile`, not yet freed.
+ */
+void ferroscore_scan_free(struct FerroscoreScanProgram *program);
+
+/**
+ * Number of input columns a program takes.
+ *
+ * # Safety
+ * `program` NULL or live; `out` NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_n_inputs(const struct FerroscoreScanProgram *program,
+                                          size_t *out);
+
+/**
+ * Number of states of a program (the length of `init` and of
+ * `ferroscore_scan_state_values`).
+ *
+ * # Safety
+ * `program` NULL or live; `out` NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_n_states(const struct FerroscoreScanProgram *program,
+                                          size_t *out);
+
+/**
+ * Copies the program's input names (`"x"`, or as given), comma-separated,
+ * into `buf` as the report string getters do.
+ *
+ * # Safety
+ * `program` NULL or live; `buf` NULL or valid for `len` writes; `needed`
+ * NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_input_names(const struct FerroscoreScanProgram *program,
+                                             char *buf,
+                                             size_t len,
+                                             size_t *needed);
+
+/**
+ * Copies the program's state names (`"s"`, or the names it assigns),
+ * comma-separated, into `buf` as the report string getters do.
+ *
+ * # Safety
+ * As `ferroscore_scan_input_names`.
+ */
+FerroscoreStatus ferroscore_scan_state_names(const struct FerroscoreScanProgram *program,
+                                             char *buf,
+                                             size_t len,
+                                             size_t *needed);
+
+/**
+ * A fresh state of `program` in `*out` (free it with
+ * `ferroscore_scan_state_free`): `init[0..n_init]` gives one initial value
+ * per state, or one value for all.
+ *
+ * # Safety
+ * `program` NULL or live; `init` NULL or valid for `n_init` reads; `out`
+ * NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_state_new(const struct FerroscoreScanProgram *program,
+                                           const double *init,
+                                           size_t n_init,
+                                           struct FerroscoreScanState **out);
+
+/**
+ * Number of states of a scan state (its program's).
+ *
+ * # Safety
+ * `state` NULL or live; `out` NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_state_n_states(const struct FerroscoreScanState *state,
+                                                size_t *out);
+
+/**
+ * Copies the current states into `out[0..out_len]` (`out_len` must be the
+ * number of states, `ferroscore_scan_state_n_states`).
+ *
+ * # Safety
+ * `state` NULL or live; `out` NULL or valid for `out_len` writes.
+ */
+FerroscoreStatus ferroscore_scan_state_values(const struct FerroscoreScanState *state,
+                                              double *out,
+                                              size_t out_len);
+
+/**
+ * The last output of a scan state (its initial value before any row).
+ *
+ * # Safety
+ * `state` NULL or live; `out` NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_state_last_output(const struct FerroscoreScanState *state,
+                                                   double *out);
+
+/**
+ * Rows a scan state has consumed (the next row's index `i`).
+ *
+ * # Safety
+ * `state` NULL or live; `out` NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_state_rows(const struct FerroscoreScanState *state,
+                                            uint64_t *out);
 
 /**
  * A fresh `score_series` state in `*out` (free it with
@@ -2122,6 +2263,78 @@ FerroscoreStatus ferroscore_group_power_sum_f32_i32(const float *x,
                                                     size_t n_groups);
 
 /**
+ * Runs a compiled scan program on the input columns of `x` (column j is input j, in the program's input order; element (i, j) at `x[i * row_stride + j * col_stride]`, so one input is `n_cols = 1`), starting from `init[0..n_init]` (one value per state, or one for all); `out` gets one value per row (`out_len == n_rows`).
+ * 
+ * `out_len` must equal `n`.
+ *
+ * # Safety
+ * `program` / `state` NULL or a live handle (a state not used by another thread during the call); `x` NULL (only when empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`; `init` NULL or valid for `n_init` reads; `out` NULL or valid for `out_len` writes, not overlapping the inputs.
+ */
+FerroscoreStatus ferroscore_scan_run_f64(const struct FerroscoreScanProgram *program,
+                                         const double *x,
+                                         size_t n_rows,
+                                         size_t n_cols,
+                                         size_t row_stride,
+                                         size_t col_stride,
+                                         const double *init,
+                                         size_t n_init,
+                                         double *out,
+                                         size_t out_len);
+
+/**
+ * Runs a compiled scan program on the input columns of `x` (column j is input j, in the program's input order; element (i, j) at `x[i * row_stride + j * col_stride]`, so one input is `n_cols = 1`), starting from `init[0..n_init]` (one value per state, or one for all); `out` gets one value per row (`out_len == n_rows`).
+ * 
+ * `out_len` must equal `n`. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `program` / `state` NULL or a live handle (a state not used by another thread during the call); `x` NULL (only when empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`; `init` NULL or valid for `n_init` reads; `out` NULL or valid for `out_len` writes, not overlapping the inputs.
+ */
+FerroscoreStatus ferroscore_scan_run_f32(const struct FerroscoreScanProgram *program,
+                                         const float *x,
+                                         size_t n_rows,
+                                         size_t n_cols,
+                                         size_t row_stride,
+                                         size_t col_stride,
+                                         const double *init,
+                                         size_t n_init,
+                                         float *out,
+                                         size_t out_len);
+
+/**
+ * Feeds the rows of the input columns of `x` (as in `ferroscore_scan_run_f64`) to a scan state; `out` gets one value per row (`out_len == n_rows`).
+ * 
+ * `out_len` must equal `n`.
+ *
+ * # Safety
+ * `program` / `state` NULL or a live handle (a state not used by another thread during the call); `x` NULL (only when empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`; `init` NULL or valid for `n_init` reads; `out` NULL or valid for `out_len` writes, not overlapping the inputs.
+ */
+FerroscoreStatus ferroscore_scan_state_update_f64(struct FerroscoreScanState *state,
+                                                  const double *x,
+                                                  size_t n_rows,
+                                                  size_t n_cols,
+                                                  size_t row_stride,
+                                                  size_t col_stride,
+                                                  double *out,
+                                                  size_t out_len);
+
+/**
+ * Feeds the rows of the input columns of `x` (as in `ferroscore_scan_run_f64`) to a scan state; `out` gets one value per row (`out_len == n_rows`).
+ * 
+ * `out_len` must equal `n`. Input `float`, accumulated in `double`.
+ *
+ * # Safety
+ * `program` / `state` NULL or a live handle (a state not used by another thread during the call); `x` NULL (only when empty) or valid for reads of every element `x[i * row_stride + j * col_stride]`; `init` NULL or valid for `n_init` reads; `out` NULL or valid for `out_len` writes, not overlapping the inputs.
+ */
+FerroscoreStatus ferroscore_scan_state_update_f32(struct FerroscoreScanState *state,
+                                                  const float *x,
+                                                  size_t n_rows,
+                                                  size_t n_cols,
+                                                  size_t row_stride,
+                                                  size_t col_stride,
+                                                  float *out,
+                                                  size_t out_len);
+
+/**
  * Feeds the chunk `x` to a `score_series` state; `out` gets the chunk's output.
  * 
  * `out_len` must equal `n`.
@@ -3273,6 +3486,23 @@ void ferroscore_cum_state_free(struct FerroscoreCumState *state);
  */
 FerroscoreStatus ferroscore_cum_state_clone(const struct FerroscoreCumState *state,
                                             struct FerroscoreCumState **out);
+
+/**
+ * Frees a state handle; NULL is a no-op. Returns nothing.
+ *
+ * # Safety
+ * `state` NULL or a live handle of this type; `out` NULL or valid for one write.
+ */
+void ferroscore_scan_state_free(struct FerroscoreScanState *state);
+
+/**
+ * Copies a state handle into `*out` (a new handle, freed separately): the copy continues from the same point, independently.
+ *
+ * # Safety
+ * `state` NULL or a live handle of this type; `out` NULL or valid for one write.
+ */
+FerroscoreStatus ferroscore_scan_state_clone(const struct FerroscoreScanState *state,
+                                             struct FerroscoreScanState **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -378,15 +378,33 @@ fn axis(a: i32) -> Res<ndarray::Axis> {
 }
 
 impl<T: Float> Strided<*const T> {
+    /// The elements from the first to the last, checked (NULL, alignment,
+    /// size); every element `(i, j)` is at `i * row_stride + j * col_stride`
+    /// inside it.
+    ///
+    /// # Safety
+    /// `ptr` valid for the extent's reads (or NULL when empty).
+    pub(crate) unsafe fn extent_slice<'a>(&self) -> Res<&'a [T]> {
+        let len = extent(
+            self.n_rows,
+            self.n_cols,
+            self.row_stride,
+            self.col_stride,
+            "x",
+        )?;
+        // SAFETY: forwarded from the export's contract.
+        unsafe { input(self.ptr, len, "x") }
+    }
+
     /// The read-only view (checked: NULL, alignment, extent).
     ///
     /// # Safety
     /// `ptr` valid for the extent's reads (or NULL when empty).
     unsafe fn view<'a>(&self) -> Res<(ndarray::ArrayView2<'a, T>, &'a [T])> {
         let (r, c, rs, cs) = (self.n_rows, self.n_cols, self.row_stride, self.col_stride);
-        let len = extent(r, c, rs, cs, "x")?;
         // SAFETY: forwarded from the export's contract.
-        let slice = unsafe { input(self.ptr, len, "x") }?;
+        let slice = unsafe { self.extent_slice() }?;
+        let len = slice.len();
         // An empty array has no element to place: its strides do not matter.
         let (rs, cs) = if len == 0 { (0, 0) } else { (rs, cs) };
         let v = ndarray::ArrayView2::from_shape(

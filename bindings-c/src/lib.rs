@@ -12,9 +12,8 @@
 //! - every export runs inside one `catch_unwind` landing pad: a panic (a bug)
 //!   becomes `FERROSCORE_STATUS_INTERNAL_ERROR`, never an unwind into C;
 //! - what owns memory is an opaque handle with `_new` and `_free`
-//!   (`_free(NULL)` is a no-op): rule sets, reports, resumable scan states.
-//!   Handles for compiled scans of the scan language will follow when the
-//!   core has the scan kernel.
+//!   (`_free(NULL)` is a no-op): rule sets, reports, resumable scan states,
+//!   compiled scan programs and their states.
 //!
 //! The binding holds no logic: it checks pointers, converts, calls the core.
 
@@ -27,6 +26,7 @@ use fscore::validate::Closed;
 mod kernels;
 mod options;
 mod ptr;
+mod scan;
 mod states;
 mod status;
 mod validate;
@@ -37,6 +37,7 @@ pub use options::{
     FerroscoreInterpolation, FerroscoreRollingKind, FerroscoreRollingOptions,
     FerroscoreScoreOptions,
 };
+pub use scan::{FerroscoreScanProgram, FerroscoreScanState};
 pub use states::{
     FerroscoreCumState, FerroscoreEwmMeanState, FerroscoreEwmVarState, FerroscoreRollingState,
     FerroscoreScoreState,

@@ -32,8 +32,8 @@ pub enum FerroscoreStatus {
     NullPointer = 7,
     /// An output buffer overlaps an input where that is not allowed.
     Overlap = 8,
-    /// The source text of a scan does not parse (reserved for the scan
-    /// language; no function returns it yet).
+    /// A scan program does not compile: a syntax error, an unknown name, a
+    /// wrong arity (the message has the line, the column and a caret).
     ParseError = 9,
     /// A string did not fit the caller's buffer: it was truncated (and
     /// NUL-terminated) and the full length reported.

@@ -233,6 +233,12 @@ def call_every_function(c, calls, T, consts):
         elif ty == "FerroscoreRuleSet":
             st = c.ferroscore_ruleset_new(C.byref(out))
             check_status("ruleset_add", c.ferroscore_ruleset_add_finite(out, b"x"))
+        elif ty == "FerroscoreScanProgram":
+            st = c.ferroscore_scan_compile(b"s + x * w", b"", b"w", dbl([2.0]), 1, True, C.byref(out))
+        elif ty == "FerroscoreScanState":
+            prog = handle("FerroscoreScanProgram")
+            st = c.ferroscore_scan_state_new(prog, dbl([0.5]), 1, C.byref(out))
+            c.ferroscore_scan_free(prog)
         elif ty == "FerroscoreReport":
             rs = handle("FerroscoreRuleSet")
             st = c.ferroscore_validate(table(), 1, rs, 10, C.byref(out))
@@ -257,7 +263,9 @@ def call_every_function(c, calls, T, consts):
              "FerroscoreRollingState": c.ferroscore_rolling_state_free,
              "FerroscoreCumState": c.ferroscore_cum_state_free,
              "FerroscoreRuleSet": c.ferroscore_ruleset_free,
-             "FerroscoreReport": c.ferroscore_report_free}
+             "FerroscoreReport": c.ferroscore_report_free,
+             "FerroscoreScanProgram": c.ferroscore_scan_free,
+             "FerroscoreScanState": c.ferroscore_scan_state_free}
     scalar_vals = {"p": 1.5, "q": 0.5, "lo": 0.0, "hi": 10.0, "k": 3.0, "step": 10.0}
     n_called = 0
     for name, (ret, args) in calls.items():
@@ -306,6 +314,11 @@ def call_every_function(c, calls, T, consts):
                 v = T.ct(m.group(1))()
                 keep.append(v)
                 vals.append(C.byref(v))
+            elif jt == "Csize_t" and "_scan_" in name:
+                # one input column of 3 rows; programs with one state; no parameters
+                vals.append({"n_rows": 3, "n_cols": 1, "row_stride": 1, "col_stride": 3,
+                             "n_init": 1, "n_params": 0, "len": 256,
+                             "out_len": 1 if name.endswith("_values") else 3}[p.name])
             elif jt == "Csize_t" and "_2d_" in name:
                 # a 3 x 2 column-major matrix in a buffer of N + 4 values, along axis 0
                 vals.append({"n_rows": 3, "n_cols": 2, "row_stride": 1, "col_stride": 3,
@@ -321,7 +334,8 @@ def call_every_function(c, calls, T, consts):
             elif jt == "Bool":
                 vals.append(p.name not in ("decreasing",))
             elif jt == "Cstring":
-                vals.append({"interpolation": b"nearest", "closed": b"both"}.get(
+                vals.append({"interpolation": b"nearest", "closed": b"both", "source": b"s + x",
+                             "inputs": b"", "param_names": b""}.get(
                     p.name, b"linear" if "interpolation" in name else b"both" if "closed" in name else b"x"))
             else:
                 fail(f"{name}: no argument maker for {jt}")

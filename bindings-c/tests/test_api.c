@@ -566,6 +566,96 @@ static void test_2d(void) {
     EXPECT(ferroscore_score_series_2d_f32(NULL, 0, 0, 0, 0, 1, NULL, NULL, 0, 0, 0, 0), OK, NULL);
 }
 
+static void test_scan(void) {
+    enum { N = 500 };
+    double x[N], a[N], b[N], up_down[2] = {0.9, 0.5}, init = 0.25;
+    for (int i = 0; i < N; i++) x[i] = i % 11 == 0 ? NAN : sin(i * 0.7) * 3;
+    FerroscoreScanProgram *p = NULL, *q = NULL;
+    EXPECT(ferroscore_scan_compile("if x > s then fma(s, up, x) else s * down", "", "up,down",
+                                   up_down, 2, true, &p),
+           OK, NULL);
+    FerroscoreScoreOptions so = ferroscore_score_options_default();
+    so.init = init;
+    EXPECT(ferroscore_score_series_f64(x, N, &so, a, N), OK, NULL);
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, &init, 1, b, N), OK, NULL);
+    CHECK(memcmp(a, b, sizeof a) == 0); /* the seed rule as source text: same bits */
+    /* a state fed in chunks gives the same bits; clone goes on alike */
+    FerroscoreScanState *st = NULL, *st2 = NULL;
+    EXPECT(ferroscore_scan_state_new(p, &init, 1, &st), OK, NULL);
+    EXPECT(ferroscore_scan_state_update_f64(st, x, 200, 1, 1, 200, b, 200), OK, NULL);
+    EXPECT(ferroscore_scan_state_clone(st, &st2), OK, NULL);
+    EXPECT(ferroscore_scan_state_update_f64(st, x + 200, N - 200, 1, 1, N - 200, b + 200, N - 200),
+           OK, NULL);
+    CHECK(memcmp(a, b, sizeof a) == 0);
+    double v = 0, c[N];
+    uint64_t rows = 0;
+    EXPECT(ferroscore_scan_state_update_f64(st2, x + 200, N - 200, 1, 1, N - 200, c, N - 200), OK,
+           NULL);
+    CHECK(memcmp(c, b + 200, (N - 200) * sizeof(double)) == 0);
+    EXPECT(ferroscore_scan_state_values(st, &v, 1), OK, NULL);
+    CHECK(v == a[N - 1]);
+    EXPECT(ferroscore_scan_state_last_output(st, &v), OK, NULL);
+    CHECK(v == a[N - 1]);
+    EXPECT(ferroscore_scan_state_rows(st, &rows), OK, NULL);
+    CHECK(rows == N);
+    EXPECT(ferroscore_scan_state_values(st, c, 2), FERROSCORE_STATUS_LENGTH_MISMATCH, "out");
+    size_t ns = 0;
+    EXPECT(ferroscore_scan_state_n_states(st, &ns), OK, NULL);
+    CHECK(ns == 1);
+    ferroscore_scan_state_free(st);
+    ferroscore_scan_state_free(st2);
+    ferroscore_scan_state_free(NULL);
+    /* errors */
+    EXPECT(ferroscore_scan_compile("s +", NULL, NULL, NULL, 0, true, &q),
+           FERROSCORE_STATUS_PARSE_ERROR, "line 1, column");
+    CHECK(q == NULL);
+    EXPECT(ferroscore_scan_compile("s * upp", NULL, "up", up_down, 1, true, &q),
+           FERROSCORE_STATUS_PARSE_ERROR, "upp");
+    EXPECT(ferroscore_scan_compile("s + x", "1x", NULL, NULL, 0, true, &q),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "inputs");
+    EXPECT(ferroscore_scan_compile("s + x", NULL, "a,b", up_down, 1, true, &q),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "param_values");
+    EXPECT(ferroscore_scan_compile(NULL, NULL, NULL, NULL, 0, true, &q),
+           FERROSCORE_STATUS_NULL_POINTER, "source");
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, up_down, 2, b, N),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "init");
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 2, 1, N, &init, 1, b, N),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "inputs");
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, &init, 1, x, N), FERROSCORE_STATUS_OVERLAP,
+           NULL);
+    EXPECT(ferroscore_scan_run_f64(NULL, x, N, 1, 1, N, &init, 1, b, N),
+           FERROSCORE_STATUS_NULL_POINTER, "program");
+    ferroscore_scan_free(p);
+    ferroscore_scan_free(NULL);
+    /* two inputs, given as the columns of a row-major array (row stride 2) */
+    double xy[6] = {3, 1, 1, 0, 5, 1}, out[3], f[3];
+    float xyf[6] = {3, 1, 1, 0, 5, 1}, outf[3];
+    size_t k = 0;
+    char names[32];
+    EXPECT(ferroscore_scan_compile("m = max(m, x - y); out = m", "x, y", NULL, NULL, 0, true, &q),
+           OK, NULL);
+    EXPECT(ferroscore_scan_n_inputs(q, &k), OK, NULL);
+    CHECK(k == 2);
+    EXPECT(ferroscore_scan_n_states(q, &k), OK, NULL);
+    CHECK(k == 1);
+    EXPECT(ferroscore_scan_input_names(q, names, sizeof names, &k), OK, NULL);
+    CHECK(strcmp(names, "x,y") == 0 && k == 3);
+    EXPECT(ferroscore_scan_state_names(q, names, sizeof names, NULL), OK, NULL);
+    CHECK(strcmp(names, "m") == 0);
+    double zero = 0;
+    EXPECT(ferroscore_scan_run_f64(q, xy, 3, 2, 2, 1, &zero, 1, out, 3), OK, NULL);
+    CHECK(out[0] == 2 && out[1] == 2 && out[2] == 4);
+    EXPECT(ferroscore_scan_run_f32(q, xyf, 3, 2, 2, 1, &zero, 1, outf, 3), OK, NULL);
+    CHECK(outf[0] == 2 && outf[1] == 2 && outf[2] == 4);
+    ferroscore_scan_free(q);
+    /* skipna = false: a NaN flows through */
+    EXPECT(ferroscore_scan_compile("s + x", NULL, NULL, NULL, 0, false, &q), OK, NULL);
+    double xn[3] = {1, NAN, 1};
+    EXPECT(ferroscore_scan_run_f64(q, xn, 3, 1, 1, 3, &zero, 1, f, 3), OK, NULL);
+    CHECK(f[0] == 1 && isnan(f[1]) && isnan(f[2]));
+    ferroscore_scan_free(q);
+}
+
 /* The last error is per thread; kernels run concurrently from many threads. */
 static void *worker(void *arg) {
     int *bad = arg;
@@ -607,6 +697,7 @@ int main(void) {
     test_validation();
     test_threads();
     test_2d();
+    test_scan();
     printf("test_api: %d checks, %d failures\n", n_checks, n_fail);
     return n_fail != 0;
 }

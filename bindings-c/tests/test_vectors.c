@@ -106,7 +106,7 @@ static int interp(const char *o) {
     return v;
 }
 
-static int n_state_checked = 0, n_2d = 0;
+static int n_state_checked = 0, n_2d = 0, n_scan = 0;
 
 /* The 2-D forms, stamped out per dtype: a kernel on a strided matrix. */
 #define DEFINE_2D(T, S)                                                                            \
@@ -353,6 +353,23 @@ DEFINE_2D(float, f32)
             so.init = optf(o, "init", so.init);                                                    \
             so.skipna = optb(o, "skipna", true);                                                   \
             st = ferroscore_score_series_##S(x, n, &so, out, n);                                   \
+            /* the same rule in the scan language gives the same bits */                          \
+            FerroscoreScanProgram *prog = NULL;                                                    \
+            double pv[2] = {so.up, so.down};                                                       \
+            if (st == FERROSCORE_STATUS_OK &&                                                      \
+                ferroscore_scan_compile("if x > s then fma(s, up, x) else s * down", NULL,         \
+                                        "up, down", pv, 2, so.skipna, &prog) ==                    \
+                    FERROSCORE_STATUS_OK) {                                                        \
+                T *viascan = calloc(n + 1, sizeof(T));                                             \
+                *chunk_bad |= 64 * (ferroscore_scan_run_##S(prog, x, n, 1, 1, n, &so.init, 1,      \
+                                                            viascan, n) != FERROSCORE_STATUS_OK || \
+                                    (n > 0 && memcmp(viascan, out, n * sizeof(T)) != 0));          \
+                n_scan++;                                                                          \
+                free(viascan);                                                                     \
+            } else {                                                                               \
+                *chunk_bad |= 64;                                                                  \
+            }                                                                                      \
+            ferroscore_scan_free(prog);                                                            \
         } else if (!strcmp(k, "ewm_mean") && optb(o, "times", false))                              \
             st = ferroscore_ewm_mean_times_##S(x, n, times, n, &e, out, n);                        \
         else if (!strcmp(k, "ewm_mean")) st = ferroscore_ewm_mean_##S(x, n, &e, out, n);           \
@@ -574,8 +591,8 @@ int main(int argc, char **argv) {
     }
     fclose(f);
     printf("test_vectors: %d cases (%d f32), %d chunked-state checks, %d 2-D checks, %d _f32/_i32 "
-           "variant checks, %d failures\n",
-           n_cases, n_f32, n_state_checked, n_2d, n_variant, n_fail);
+           "variant checks, %d scan-language checks, %d failures\n",
+           n_cases, n_f32, n_state_checked, n_2d, n_variant, n_scan, n_fail);
     if (getenv("FERROSCORE_TEST_MEMCHECK_ONLY"))
         printf("test_vectors: memcheck only: %d value differences not counted\n", n_value_diff);
     return (n_fail == 0 && n_cases > 400) ? 0 : 1;

@@ -222,7 +222,7 @@ contains
     integer(c_int32_t) :: g(6) = [0, 1, 0, 1, 2, -1]
     type(ferroscore_rolling_options) :: ro
     type(ferroscore_score_options) :: so
-    type(c_ptr) :: st, rules, rep
+    type(c_ptr) :: st, rules, rep, prog
     type(ferroscore_column) :: cols(1)
     character(kind=c_char, len=6), target :: name = "price" // c_null_char
     real(c_double), target :: price(4) = [1d0, -1d0, 3d0, 1d6]
@@ -266,6 +266,22 @@ contains
     if (any(sums /= 21d0)) nf = nf + 1
     call expect(fs_rolling_sum(m, 0, ro, mto), FERROSCORE_STATUS_LENGTH_MISMATCH, "2-D shape", nf)
     call expect(fs_rolling_sum(m(1:6:2, :), 0, ro, mo(1:3, :)), FERROSCORE_STATUS_OK, "section", nf)
+
+    ! the scan language: the seed rule as text gives score_series' bits
+    so = ferroscore_score_options_default()
+    call expect(ferroscore_scan_compile(fs_cstr("if x > s then fma(s, up, x) else s * down"), &
+                fs_cstr(""), fs_cstr("up, down"), [0.9d0, 0.5d0], 2_c_size_t, logical(.true., c_bool), &
+                prog), FERROSCORE_STATUS_OK, "scan compile", nf)
+    call expect(fs_scan_run(prog, reshape(x, [6, 1]), [0d0], a), FERROSCORE_STATUS_OK, "scan run", nf)
+    call expect(fs_score_series(x, so, out), FERROSCORE_STATUS_OK, "score", nf)
+    if (any(a /= out)) then
+      print '(a)', "FAIL scan differs from score_series"
+      nf = nf + 1
+    end if
+    call ferroscore_scan_free(prog)
+    call expect(ferroscore_scan_compile(fs_cstr("s +"), fs_cstr(""), fs_cstr(""), [0d0], 0_c_size_t, &
+                logical(.true., c_bool), prog), FERROSCORE_STATUS_PARSE_ERROR, "parse error", nf)
+    if (index(fs_last_error_message(), "line 1, column") == 0) nf = nf + 1
 
     ! a state fed in two chunks equals the one-shot call
     so = ferroscore_score_options_default()

@@ -32,6 +32,7 @@ export FerroScoreError, score_series, ewm_mean, ewm_var, ewm_std,
     power_sum, moments, group_sum, group_mean, group_var, group_std, group_min,
     group_max, group_count, group_power_sum,
     ScoreState, EwmMeanState, EwmVarState, RollingState, CumState, update!, state_value,
+    ScanProgram, scan, ScanState, state_values,
     RuleSet, add_rule!, validate, Report
 
 # ------------------------------------------------------------------ errors
@@ -114,7 +115,7 @@ closed_code(s::Union{Symbol,AbstractString}) = begin
 end
 
 # a scan: out = similar(x), then the C call with (x, n, extra..., out, n)
-function scan(name::Symbol, x::AbstractVector, extra...; dims::Integer=1)
+function kernel_scan(name::Symbol, x::AbstractVector, extra...; dims::Integer=1)
     x = dense(x)
     out = similar(x)
     check(cfun(name, eltype(x))(x, length(x), extra..., out, length(out)))
@@ -123,7 +124,7 @@ end
 
 # on a matrix: every column (dims=1) or row (dims=2) is a series; the C
 # `_2d` form with column-major strides, series in parallel
-function scan(name::Symbol, x::AbstractMatrix, extra...; dims::Integer=1)
+function kernel_scan(name::Symbol, x::AbstractMatrix, extra...; dims::Integer=1)
     x = dense(x)
     out = similar(x)
     nr, nc = size(x)
@@ -141,7 +142,7 @@ end
 missing value (NaN) leaves `s` unchanged with `skipna`.
 """
 score_series(x::AbstractVecOrMat; up=0.9, down=0.5, init=0.0, skipna::Bool=true, dims::Integer=1) =
-    scan(:ferroscore_score_series, x, Ref(L.FerroscoreScoreOptions(up, down, init, skipna)); dims=dims)
+    kernel_scan(:ferroscore_score_series, x, Ref(L.FerroscoreScoreOptions(up, down, init, skipna)); dims=dims)
 
 """
     ewm_mean(x; alpha|span|com|halflife, adjust=true, ignore_na=false, min_periods=0, times=nothing)
@@ -152,10 +153,10 @@ pandas `Series.ewm(...).mean()`; exactly one decay parameter. With `times`
 function ewm_mean(x::AbstractVecOrMat; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
     adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, times=nothing, dims::Integer=1)
     o = Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, false))
-    times === nothing && return scan(:ferroscore_ewm_mean, x, o; dims=dims)
+    times === nothing && return kernel_scan(:ferroscore_ewm_mean, x, o; dims=dims)
     x isa AbstractVector || throw(ArgumentError("times need a vector"))
     t = Vector{Float64}(times)
-    return scan(:ferroscore_ewm_mean_times, x, t, length(t), o)
+    return kernel_scan(:ferroscore_ewm_mean_times, x, t, length(t), o)
 end
 
 """
@@ -165,7 +166,7 @@ pandas `Series.ewm(...).var(bias=bias)`.
 """
 ewm_var(x::AbstractVecOrMat; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
     adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, bias::Bool=false, dims::Integer=1) =
-    scan(:ferroscore_ewm_var, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias));
+    kernel_scan(:ferroscore_ewm_var, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias));
         dims=dims)
 
 """
@@ -175,7 +176,7 @@ pandas `Series.ewm(...).std(bias=bias)`.
 """
 ewm_std(x::AbstractVecOrMat; alpha=nothing, span=nothing, com=nothing, halflife=nothing,
     adjust::Bool=true, ignore_na::Bool=false, min_periods::Integer=0, bias::Bool=false, dims::Integer=1) =
-    scan(:ferroscore_ewm_std, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias));
+    kernel_scan(:ferroscore_ewm_std, x, Ref(ewm_options(alpha, span, com, halflife, adjust, ignore_na, min_periods, bias));
         dims=dims)
 
 for (jl, c) in ((:rolling_sum, :ferroscore_rolling_sum), (:rolling_mean, :ferroscore_rolling_mean),
@@ -190,7 +191,7 @@ for (jl, c) in ((:rolling_sum, :ferroscore_rolling_sum), (:rolling_mean, :ferros
         """
         $jl(x::AbstractVecOrMat, window::Integer; min_periods=nothing, center::Bool=false,
             ddof::Integer=1, skipna::Bool=true, dims::Integer=1) =
-            scan($(QuoteNode(c)), x, Ref(rolling_options(window, min_periods, center, ddof, skipna)); dims=dims)
+            kernel_scan($(QuoteNode(c)), x, Ref(rolling_options(window, min_periods, center, ddof, skipna)); dims=dims)
     end
 end
 
@@ -202,17 +203,17 @@ Rolling quantile `q` in [0, 1]; `interpolation` one of `:linear`, `:lower`,
 """
 rolling_quantile(x::AbstractVecOrMat, window::Integer, q::Real; interpolation=:linear,
     min_periods=nothing, center::Bool=false, skipna::Bool=true, dims::Integer=1) =
-    scan(:ferroscore_rolling_quantile, x, Float64(q), interpolation_code(interpolation),
+    kernel_scan(:ferroscore_rolling_quantile, x, Float64(q), interpolation_code(interpolation),
         Ref(rolling_options(window, min_periods, center, 1, skipna)); dims=dims)
 
 """`FerroScore.cumsum(x; skipna=true)`: compensated cumulative sum (NaN at missing rows)."""
-cumsum(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_cumsum, x, skipna; dims=dims)
+cumsum(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = kernel_scan(:ferroscore_cumsum, x, skipna; dims=dims)
 """`cummax(x; skipna=true)`: cumulative maximum."""
-cummax(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_cummax, x, skipna; dims=dims)
+cummax(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = kernel_scan(:ferroscore_cummax, x, skipna; dims=dims)
 """`cummin(x; skipna=true)`: cumulative minimum."""
-cummin(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_cummin, x, skipna; dims=dims)
+cummin(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = kernel_scan(:ferroscore_cummin, x, skipna; dims=dims)
 """`drawdown(x; skipna=true)`: `x / cummax(x) - 1`."""
-drawdown(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = scan(:ferroscore_drawdown, x, skipna; dims=dims)
+drawdown(x::AbstractVecOrMat; skipna::Bool=true, dims::Integer=1) = kernel_scan(:ferroscore_drawdown, x, skipna; dims=dims)
 
 # ------------------------------------------------------------------ reductions
 
@@ -332,7 +333,8 @@ for (S, C, prefix) in ((:ScoreState, :FerroscoreScoreState, "ferroscore_score_st
     (:EwmMeanState, :FerroscoreEwmMeanState, "ferroscore_ewm_mean_state"),
     (:EwmVarState, :FerroscoreEwmVarState, "ferroscore_ewm_var_state"),
     (:RollingState, :FerroscoreRollingState, "ferroscore_rolling_state"),
-    (:CumState, :FerroscoreCumState, "ferroscore_cum_state"))
+    (:CumState, :FerroscoreCumState, "ferroscore_cum_state"),
+    (:ScanState, :FerroscoreScanState, "ferroscore_scan_state"))
     free = getfield(L, Symbol(prefix, "_free"))
     clone = getfield(L, Symbol(prefix, "_clone"))
     @eval begin
@@ -437,6 +439,83 @@ function state_value(s::EwmMeanState)
     out = Ref{Float64}()
     check(L.ferroscore_ewm_mean_state_value(s.ptr, out))
     return out[]
+end
+
+# ------------------------------------------------------------------ scan language
+
+"""
+    ScanProgram(source; inputs=String[], params=(), skipna=true)
+
+Compiles a program of the scan language once (the same source text gives the
+same numbers in every ferroscore binding): `inputs` names the input columns
+(default one input, `x`), `params` holds named constants (`(up=0.9,)`, a
+`Dict` or `name => value` pairs). A syntax error throws a `FerroScoreError`
+whose message points at the line and column.
+"""
+mutable struct ScanProgram
+    ptr::Ptr{L.FerroscoreScanProgram}
+    function ScanProgram(source::AbstractString; inputs=String[], params=(), skipna::Bool=true)
+        ps = params isa NamedTuple ? collect(pairs(params)) : collect(params)
+        names = join([string(first(q)) for q in ps], ",")
+        values = Float64[Float64(last(q)) for q in ps]
+        out = Ref{Ptr{L.FerroscoreScanProgram}}(C_NULL)
+        check(L.ferroscore_scan_compile(String(source), join(string.(inputs), ","), names, values,
+            length(values), skipna, out))
+        prog = new(out[])
+        finalizer(q -> (L.ferroscore_scan_free(q.ptr); q.ptr = C_NULL), prog)
+        return prog
+    end
+end
+
+"""
+    scan(program_or_source, x; init=0.0, params=(), skipna=true, inputs=String[])
+
+Runs a scan program on `x`: a vector (one input) or a matrix (one input per
+column, in the program's input order); `init` is one value per state or one
+for all. Returns one value per row.
+"""
+function scan(p::ScanProgram, x::AbstractVecOrMat; init=0.0)
+    x = dense(x)
+    nr, nc = size(x, 1), size(x, 2)
+    out = Vector{eltype(x)}(undef, nr)
+    i = Float64[Float64(v) for v in init]
+    check(cfun(:ferroscore_scan_run, eltype(x))(p.ptr, x, nr, nc, 1, nr, i, length(i), out, length(out)))
+    return out
+end
+
+scan(source::AbstractString, x::AbstractVecOrMat; init=0.0, params=(), skipna::Bool=true, inputs=String[]) =
+    scan(ScanProgram(source; inputs=inputs, params=params, skipna=skipna), x; init=init)
+
+"""`ScanState(program; init=0.0)`: a resumable run of a [`ScanProgram`](@ref); feed it with `update!`."""
+function ScanState(p::ScanProgram; init=0.0)
+    i = Float64[Float64(v) for v in init]
+    out = Ref{Ptr{L.FerroscoreScanState}}(C_NULL)
+    check(L.ferroscore_scan_state_new(p.ptr, i, length(i), out))
+    return ScanState(out[])
+end
+
+function update_scan!(s::ScanState, x)
+    x = dense(x)
+    nr, nc = size(x, 1), size(x, 2)
+    out = Vector{eltype(x)}(undef, nr)
+    check(cfun(:ferroscore_scan_state_update, eltype(x))(s.ptr, x, nr, nc, 1, nr, out, length(out)))
+    return out
+end
+update!(s::ScanState, x::AbstractVector) = update_scan!(s, x)
+update!(s::ScanState, x::AbstractMatrix) = update_scan!(s, x)
+
+"""`state_value(s::ScanState)`: the last output; `state_values(s)`: every state."""
+function state_value(s::ScanState)
+    out = Ref{Float64}()
+    check(L.ferroscore_scan_state_last_output(s.ptr, out))
+    return out[]
+end
+function state_values(s::ScanState)
+    n = Ref{Csize_t}(0)
+    check(L.ferroscore_scan_state_n_states(s.ptr, n))
+    out = Vector{Float64}(undef, n[])
+    check(L.ferroscore_scan_state_values(s.ptr, out, length(out)))
+    return out
 end
 
 # ------------------------------------------------------------------ validation

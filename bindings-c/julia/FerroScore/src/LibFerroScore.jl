@@ -50,6 +50,8 @@ mutable struct FerroscoreEwmVarState end
 mutable struct FerroscoreReport end
 mutable struct FerroscoreRollingState end
 mutable struct FerroscoreRuleSet end
+mutable struct FerroscoreScanProgram end
+mutable struct FerroscoreScanState end
 mutable struct FerroscoreScoreState end
 
 struct FerroscoreMoments
@@ -123,6 +125,50 @@ end
 
 function ferroscore_rolling_options_default(window)
     ccall((:ferroscore_rolling_options_default, libferroscore), FerroscoreRollingOptions, (Csize_t,), window)
+end
+
+function ferroscore_scan_compile(source, inputs, param_names, param_values, n_params, skipna, out)
+    ccall((:ferroscore_scan_compile, libferroscore), FerroscoreStatus, (Cstring, Cstring, Cstring, Ptr{Cdouble}, Csize_t, Bool, Ptr{Ptr{FerroscoreScanProgram}}), source, inputs, param_names, param_values, n_params, skipna, out)
+end
+
+function ferroscore_scan_free(program)
+    ccall((:ferroscore_scan_free, libferroscore), Cvoid, (Ptr{FerroscoreScanProgram},), program)
+end
+
+function ferroscore_scan_n_inputs(program, out)
+    ccall((:ferroscore_scan_n_inputs, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanProgram}, Ptr{Csize_t}), program, out)
+end
+
+function ferroscore_scan_n_states(program, out)
+    ccall((:ferroscore_scan_n_states, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanProgram}, Ptr{Csize_t}), program, out)
+end
+
+function ferroscore_scan_input_names(program, buf, len, needed)
+    ccall((:ferroscore_scan_input_names, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanProgram}, Ptr{UInt8}, Csize_t, Ptr{Csize_t}), program, buf, len, needed)
+end
+
+function ferroscore_scan_state_names(program, buf, len, needed)
+    ccall((:ferroscore_scan_state_names, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanProgram}, Ptr{UInt8}, Csize_t, Ptr{Csize_t}), program, buf, len, needed)
+end
+
+function ferroscore_scan_state_new(program, init, n_init, out)
+    ccall((:ferroscore_scan_state_new, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanProgram}, Ptr{Cdouble}, Csize_t, Ptr{Ptr{FerroscoreScanState}}), program, init, n_init, out)
+end
+
+function ferroscore_scan_state_n_states(state, out)
+    ccall((:ferroscore_scan_state_n_states, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanState}, Ptr{Csize_t}), state, out)
+end
+
+function ferroscore_scan_state_values(state, out, out_len)
+    ccall((:ferroscore_scan_state_values, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanState}, Ptr{Cdouble}, Csize_t), state, out, out_len)
+end
+
+function ferroscore_scan_state_last_output(state, out)
+    ccall((:ferroscore_scan_state_last_output, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanState}, Ptr{Cdouble}), state, out)
+end
+
+function ferroscore_scan_state_rows(state, out)
+    ccall((:ferroscore_scan_state_rows, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanState}, Ptr{UInt64}), state, out)
 end
 
 function ferroscore_score_state_new(opts, out)
@@ -621,6 +667,22 @@ function ferroscore_group_power_sum_f32_i32(x, n, groups, groups_len, p, out, n_
     ccall((:ferroscore_group_power_sum_f32_i32, libferroscore), FerroscoreStatus, (Ptr{Cfloat}, Csize_t, Ptr{Int32}, Csize_t, Cdouble, Ptr{Cfloat}, Csize_t), x, n, groups, groups_len, p, out, n_groups)
 end
 
+function ferroscore_scan_run_f64(program, x, n_rows, n_cols, row_stride, col_stride, init, n_init, out, out_len)
+    ccall((:ferroscore_scan_run_f64, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanProgram}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t), program, x, n_rows, n_cols, row_stride, col_stride, init, n_init, out, out_len)
+end
+
+function ferroscore_scan_run_f32(program, x, n_rows, n_cols, row_stride, col_stride, init, n_init, out, out_len)
+    ccall((:ferroscore_scan_run_f32, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanProgram}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cfloat}, Csize_t), program, x, n_rows, n_cols, row_stride, col_stride, init, n_init, out, out_len)
+end
+
+function ferroscore_scan_state_update_f64(state, x, n_rows, n_cols, row_stride, col_stride, out, out_len)
+    ccall((:ferroscore_scan_state_update_f64, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanState}, Ptr{Cdouble}, Csize_t, Csize_t, Csize_t, Csize_t, Ptr{Cdouble}, Csize_t), state, x, n_rows, n_cols, row_stride, col_stride, out, out_len)
+end
+
+function ferroscore_scan_state_update_f32(state, x, n_rows, n_cols, row_stride, col_stride, out, out_len)
+    ccall((:ferroscore_scan_state_update_f32, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanState}, Ptr{Cfloat}, Csize_t, Csize_t, Csize_t, Csize_t, Ptr{Cfloat}, Csize_t), state, x, n_rows, n_cols, row_stride, col_stride, out, out_len)
+end
+
 function ferroscore_score_state_update_f64(state, x, n, out, out_len)
     ccall((:ferroscore_score_state_update_f64, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScoreState}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t), state, x, n, out, out_len)
 end
@@ -907,6 +969,14 @@ end
 
 function ferroscore_cum_state_clone(state, out)
     ccall((:ferroscore_cum_state_clone, libferroscore), FerroscoreStatus, (Ptr{FerroscoreCumState}, Ptr{Ptr{FerroscoreCumState}}), state, out)
+end
+
+function ferroscore_scan_state_free(state)
+    ccall((:ferroscore_scan_state_free, libferroscore), Cvoid, (Ptr{FerroscoreScanState},), state)
+end
+
+function ferroscore_scan_state_clone(state, out)
+    ccall((:ferroscore_scan_state_clone, libferroscore), FerroscoreStatus, (Ptr{FerroscoreScanState}, Ptr{Ptr{FerroscoreScanState}}), state, out)
 end
 
 end # module
