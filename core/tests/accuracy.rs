@@ -83,3 +83,24 @@ fn f32_input_loses_nothing_to_f32_accumulation() {
         }
     }
 }
+
+#[test]
+fn group_var_on_a_large_offset_is_exact_to_1e9() {
+    // One pass with per-group anchors, blocks merged exactly: within 1e-9 of
+    // a two-pass reference on 1e9 + N(0, 1) (200_000 rows: several blocks).
+    let mut rng = Rng::new(13);
+    let n = 200_000;
+    let x: Vec<f64> = (0..n).map(|_| 1e9 + rng.normal()).collect();
+    let g: Vec<i64> = (0..n).map(|i| (i % 7) as i64).collect();
+    let got = ferroscore::aggregate::group_var(&x, &g, None, 1).unwrap();
+    for (k, v) in got.iter().enumerate() {
+        let members: Vec<f64> = x
+            .iter()
+            .zip(&g)
+            .filter(|(_, &c)| c == k as i64)
+            .map(|(v, _)| *v)
+            .collect();
+        let exp = two_pass_var(&members, 1e9, 1);
+        assert!(((v - exp) / exp).abs() < 1e-9, "group {k}: {v} vs {exp}");
+    }
+}

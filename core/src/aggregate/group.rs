@@ -168,20 +168,77 @@ impl Agg for SumCount {
     }
 }
 
-/// Sum of squared deviations from known group means.
-struct M2<'a>(&'a [f64]);
-impl Agg for M2<'_> {
-    type Acc = f64;
-    const INIT: f64 = 0.0;
-    #[inline(always)]
-    fn add(&self, g: usize, acc: &mut f64, v: f64) {
-        if !v.is_nan() {
-            let d = v - self.0[g];
-            *acc += d * d;
+/// Count, anchor and anchored sums of a group: `s1 = sum(v - k)`,
+/// `s2 = sum((v - k)^2)` with `k` the group's first value in the block. The
+/// anchor is a member of the group, which bounds the cancellation of
+/// `s2 - s1^2 / n` by a factor `n`; blocks merge exactly (Chan et al.).
+#[derive(Debug, Clone, Copy)]
+struct Anchored {
+    n: f64,
+    k: f64,
+    s1: f64,
+    s2: f64,
+}
+
+impl Anchored {
+    /// Sum of squared deviations from the mean.
+    fn m2(&self) -> f64 {
+        if self.n == 0.0 {
+            0.0
+        } else {
+            // Rounding can leave a tiny negative; NaN (an infinity in the
+            // group) stays NaN.
+            let m2 = self.s2 - self.s1 * self.s1 / self.n;
+            if m2 < 0.0 {
+                0.0
+            } else {
+                m2
+            }
         }
     }
-    fn merge(a: &mut f64, b: &f64) {
-        *a += b;
+}
+
+/// One-pass variance accumulator.
+struct Var;
+impl Agg for Var {
+    type Acc = Anchored;
+    const INIT: Anchored = Anchored {
+        n: 0.0,
+        k: 0.0,
+        s1: 0.0,
+        s2: 0.0,
+    };
+    #[inline(always)]
+    fn add(&self, _: usize, acc: &mut Anchored, v: f64) {
+        if !v.is_nan() {
+            if acc.n == 0.0 {
+                acc.k = v;
+            }
+            let d = v - acc.k;
+            acc.n += 1.0;
+            acc.s1 += d;
+            acc.s2 += d * d;
+        }
+    }
+    fn merge(a: &mut Anchored, b: &Anchored) {
+        if b.n == 0.0 {
+            return;
+        }
+        if a.n == 0.0 {
+            *a = *b;
+            return;
+        }
+        let n = a.n + b.n;
+        let (ma, mb) = (a.k + a.s1 / a.n, b.k + b.s1 / b.n);
+        let delta = mb - ma;
+        let m2 = a.m2() + b.m2() + delta * delta * (a.n * b.n / n);
+        // Re-anchored at the merged mean: s1 = 0, s2 = M2.
+        *a = Anchored {
+            n,
+            k: ma + delta * (b.n / n),
+            s1: 0.0,
+            s2: m2,
+        };
     }
 }
 
@@ -226,7 +283,8 @@ macro_rules! group_fn {
     };
 }
 
-/// Per-group variance: group means, then squared deviations (two passes).
+/// Per-group variance in one pass over the data (anchored sums per group,
+/// blocks merged exactly).
 fn group_var_f64<T: Float, G: GroupCode>(
     x: &[T],
     groups: &[G],
@@ -234,17 +292,14 @@ fn group_var_f64<T: Float, G: GroupCode>(
     ddof: usize,
 ) -> Result<Vec<f64>> {
     let ng = resolve(x, groups, n_groups)?;
-    let sc = reduce(x, groups, ng, &SumCount)?;
-    let means: Vec<f64> = sc.iter().map(mean_of).collect();
-    let m2 = reduce(x, groups, ng, &M2(&means))?;
-    Ok(sc
+    let acc = reduce(x, groups, ng, &Var)?;
+    Ok(acc
         .iter()
-        .zip(&m2)
-        .map(|(&(_, c), &m2)| {
-            if c <= ddof as u64 {
+        .map(|a| {
+            if a.n <= ddof as f64 {
                 f64::NAN
             } else {
-                m2 / (c - ddof as u64) as f64
+                a.m2() / (a.n - ddof as f64)
             }
         })
         .collect())
