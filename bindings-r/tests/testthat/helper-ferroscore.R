@@ -35,3 +35,12 @@ plain_loop_score <- function(x, up = 0.9, down = 0.5, init = 0) {
   }
   out
 }
+
+# A condition of class ferroscore_error whose message contains `pattern`,
+# with no Rust backtrace in it.
+expect_fs_error <- function(expr, pattern) {
+  e <- tryCatch(expr, error = function(e) e)
+  expect_s3_class(e, "ferroscore_error")
+  expect_match(conditionMessage(e), pattern, fixed = TRUE)
+  expect_false(grepl("backtrace|panicked|rust", conditionMessage(e), ignore.case = TRUE))
+}

@@ -62,3 +62,46 @@ test_that("group aggregations take a data.frame and a grouping column", {
   expect_equal(r2$group, c("x", "y"))
   expect_equal(r2$v, c(2, 2))
 })
+
+test_that("integer, numeric and logical groups factorize as factor() does", {
+  # the reference: the pre-fast-path implementation (factor() on the groups)
+  ref_sum <- function(x, g) {
+    f <- factor(g)
+    r <- vapply(levels(f), function(l) sum(x[!is.na(f) & f == l], na.rm = TRUE),
+                numeric(1))
+    names(r) <- levels(f)
+    r
+  }
+  set.seed(5)
+  n <- 5000
+  x <- rnorm(n)
+  x[sample.int(n, 50)] <- NA
+  cases <- list(
+    small_ints = sample(c(-3L, 0L, 7L, 1000L), n, TRUE),
+    with_na = replace(sample.int(50L, n, TRUE), c(1, 10, 99), NA),
+    sparse_ints = sample(c(-2147483647L, 5L, 2147483647L), n, TRUE),
+    wide_ints = sample.int(.Machine$integer.max, n, TRUE),
+    whole_doubles = sample(c(-1, 0, 2, 1e5, 1e15), n, TRUE),
+    fractional = sample(c(-1.5, 0.25, 2, 1e-300, -1e300, 0.1 + 0.2, 0.3), n, TRUE),
+    signed_zero = sample(c(-0, 0, 1), n, TRUE),
+    double_na = replace(sample(c(1.5, 2.5), n, TRUE), 1:3, NA),
+    logical = sample(c(TRUE, FALSE, NA), n, TRUE),
+    all_na = rep(NA_integer_, n),
+    nan_level = sample(c(1, NaN, NA), n, TRUE),
+    dates = as.Date("2024-01-01") + sample(0:3, n, TRUE),
+    close_doubles = sample(c(0.1 + 0.2, 0.3, 1), n, TRUE))
+  for (nm in names(cases)) {
+    g <- cases[[nm]]
+    got <- group_sum(x, g)
+    exp <- ref_sum(x, g)
+    expect_identical(names(got), names(exp), info = nm)
+    expect_equal(unname(got), unname(exp), tolerance = 1e-12, info = nm)
+  }
+  # a data.frame with an integer grouping column
+  df <- data.frame(k = c(3L, 1L, 3L, NA), v = c(1, 2, 3, 4))
+  r <- group_sum(df, "k")
+  expect_identical(r$k, c("1", "3"))
+  expect_identical(r$v, c(2, 4))
+  expect_identical(group_count(1:4, c(TRUE, FALSE, TRUE, TRUE)),
+                   c(`FALSE` = 1, `TRUE` = 3))
+})

@@ -27,7 +27,8 @@ fn strings(x: &Robj, name: &str) -> BResult<Vec<String>> {
             format!("must be a character vector, got {}", type_name(x)),
         ));
     }
-    let s = Strings::try_from(x.clone()).map_err(|_| arg_err(name, "must be a character vector"))?;
+    let s =
+        Strings::try_from(x.clone()).map_err(|_| arg_err(name, "must be a character vector"))?;
     let mut out = Vec::with_capacity(s.len());
     for r in s.iter() {
         if r.is_na() {
