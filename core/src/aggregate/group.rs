@@ -228,16 +228,18 @@ impl Agg for Var {
             *a = *b;
             return;
         }
+        // Everything relative to a's anchor: `b.k - a.k` is exact for
+        // nearby anchors, so the means' difference keeps its digits.
         let n = a.n + b.n;
-        let (ma, mb) = (a.k + a.s1 / a.n, b.k + b.s1 / b.n);
-        let delta = mb - ma;
+        let dk = b.k - a.k;
+        let delta = dk + (b.s1 / b.n - a.s1 / a.n);
         let m2 = a.m2() + b.m2() + delta * delta * (a.n * b.n / n);
-        // Re-anchored at the merged mean: s1 = 0, s2 = M2.
+        let s1 = a.s1 + b.s1 + b.n * dk;
         *a = Anchored {
             n,
-            k: ma + delta * (b.n / n),
-            s1: 0.0,
-            s2: m2,
+            k: a.k,
+            s1,
+            s2: m2 + s1 * s1 / n,
         };
     }
 }
