@@ -19,16 +19,20 @@
     if (!is.null(r)) {
       lev <- if (is.logical(groups)) as.character(as.logical(r$values))
              else as.character(r$values)
-      if (!anyDuplicated(lev)) return(list(codes = r$codes, levels = lev))
+      if (!anyDuplicated(lev))
+        return(list(codes = r$codes, levels = lev, n_groups = r$n_groups,
+                    keep = r$keep))
     }
   }
   f <- if (is.factor(groups)) groups else factor(groups)
-  list(codes = as.integer(f) - 1L, levels = levels(f))
+  list(codes = as.integer(f) - 1L, levels = levels(f),
+       n_groups = length(levels(f)), keep = NULL)
 }
 
 .group_vec <- function(x, g, stat, ddof, p, call) {
-  r <- .Call(wrap__fs_group, x, g$codes, length(g$levels), stat, ddof, p)
+  r <- .Call(wrap__fs_group, x, g$codes, g$n_groups, stat, ddof, p)
   if (inherits(r, "ferroscore_rs_error")) .fs_abort(r, call)
+  if (!is.null(g$keep)) r <- r[g$keep]
   names(r) <- g$levels
   r
 }

@@ -79,6 +79,10 @@ test_that("integer, numeric and logical groups factorize as factor() does", {
   cases <- list(
     small_ints = sample(c(-3L, 0L, 7L, 1000L), n, TRUE),
     with_na = replace(sample.int(50L, n, TRUE), c(1, 10, 99), NA),
+    zero_based = sample(0:3, n, TRUE),
+    gappy = sample(seq(0L, 9000L, by = 3L), n, TRUE),
+    wide_gaps = sample(c(0L, 3L, 60000L), n, TRUE),
+    beyond_rows = sample(c(1L, 100000L), n, TRUE),
     sparse_ints = sample(c(-2147483647L, 5L, 2147483647L), n, TRUE),
     wide_ints = sample.int(.Machine$integer.max, n, TRUE),
     whole_doubles = sample(c(-1, 0, 2, 1e5, 1e15), n, TRUE),
@@ -97,11 +101,21 @@ test_that("integer, numeric and logical groups factorize as factor() does", {
     expect_identical(names(got), names(exp), info = nm)
     expect_equal(unname(got), unname(exp), tolerance = 1e-12, info = nm)
   }
+  # groups that are their own codes: empty slots are dropped
+  g <- sample(seq(0L, 9000L, by = 3L), n, TRUE)
+  m <- group_mean(seq_len(n), g)
+  expect_false(anyNA(m))
+  expect_equal(unname(m), as.numeric(tapply(seq_len(n), g, mean)))
+  expect_identical(names(m), levels(factor(g)))
+  expect_equal(unname(group_count(x, g)),
+               as.numeric(tapply(!is.na(x), g, sum)))
   # a data.frame with an integer grouping column
   df <- data.frame(k = c(3L, 1L, 3L, NA), v = c(1, 2, 3, 4))
+  df$w <- c(1, 1, 1, 1)
   r <- group_sum(df, "k")
   expect_identical(r$k, c("1", "3"))
   expect_identical(r$v, c(2, 4))
+  expect_identical(r$w, c(1, 2))
   expect_identical(group_count(1:4, c(TRUE, FALSE, TRUE, TRUE)),
                    c(`FALSE` = 1, `TRUE` = 3))
 })

@@ -87,8 +87,10 @@ fn is_r_na(v: f64) -> bool {
     v.is_nan() && (v.to_bits() & 0xFFFF_FFFF) == 1954
 }
 
-/// `list(codes, values)` for an integer or double vector (codes 0-based,
-/// `NA` for missing groups; values sorted, of `g`'s type), or `NULL` when
+/// `list(codes, values, n_groups, keep)` for an integer or double vector
+/// (codes 0-based, `NA` for missing groups; values sorted, of `g`'s type;
+/// `keep`: `NULL`, or which of the `n_groups` results are the values'; see
+/// [`as_codes`]), or `NULL` when
 /// `factor()` must decide (a double NaN that is not `NA`, which `factor()`
 /// makes a level "NaN").
 pub(crate) fn codes(g: Robj) -> BResult<Robj> {
@@ -97,6 +99,9 @@ pub(crate) fn codes(g: Robj) -> BResult<Robj> {
     let values: Robj = match g.rtype() {
         Rtype::Integers if !g.is_factor() => {
             let s = g.as_integer_slice().unwrap_or(&[]);
+            if let Some(r) = as_codes(&g, s) {
+                return Ok(r);
+            }
             let key = |i: usize| {
                 let v = s[i];
                 (v != i32::MIN).then_some(i64::from(v))
@@ -154,5 +159,38 @@ pub(crate) fn codes(g: Robj) -> BResult<Robj> {
             ))
         }
     };
-    Ok(list!(codes = codes, values = values).into())
+    let ng = values.len() as i32;
+    Ok(list!(codes = codes, values = values, n_groups = ng, keep = ()).into())
+}
+
+/// Non-negative integer groups whose largest value is not far above their
+/// number of distinct values are their own codes: no codes vector is made
+/// (allocating one, 4 bytes a row, cost more than the aggregation). The core
+/// then aggregates into `max + 1` slots and `keep` (1-based) picks the
+/// groups present.
+fn as_codes(g: &Robj, s: &[i32]) -> Option<Robj> {
+    let mut lo = i32::MAX;
+    let mut hi = i32::MIN;
+    for &v in s {
+        if v != i32::MIN {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if lo > hi || lo < 0 || hi as usize > s.len() + (1 << 16) {
+        return None;
+    }
+    let mut seen = vec![false; hi as usize + 1];
+    for &v in s {
+        if v >= 0 {
+            seen[v as usize] = true;
+        }
+    }
+    let values: Vec<i32> = (0..=hi).filter(|&k| seen[k as usize]).collect();
+    if hi as usize + 1 > 2 * values.len() + 4096 {
+        return None;
+    }
+    let keep: Vec<i32> = values.iter().map(|&v| v + 1).collect();
+    let codes = g.clone();
+    Some(list!(codes = codes, values = values, n_groups = hi + 1, keep = keep).into())
 }
