@@ -100,7 +100,9 @@ impl Spec {
                 opts,
             } => State::EwmMean(EwmMeanState::new(opts)?),
             Spec::Ewm { stat, opts } => State::EwmVar(EwmVarState::new(opts, *stat == Ewm::Std)?),
-            Spec::Rolling { kind, opts } => State::Rolling(Box::new(RollingState::new(*kind, opts)?)),
+            Spec::Rolling { kind, opts } => {
+                State::Rolling(Box::new(RollingState::new(*kind, opts)?))
+            }
             Spec::Cum { kind, skipna } => State::Cum(CumState::new(*kind, *skipna)),
         })
     }

@@ -19,11 +19,21 @@ enum Inputs<'py> {
 
 fn inputs<'py>(xs: &[Bound<'py, PyAny>]) -> PyResult<Inputs<'py>> {
     let err = || PyTypeError::new_err("scan inputs must be numpy arrays of one float dtype");
-    let first = xs.first().ok_or_else(|| PyTypeError::new_err("scan needs at least one input"))?;
+    let first = xs
+        .first()
+        .ok_or_else(|| PyTypeError::new_err("scan needs at least one input"))?;
     let r = if first.extract::<PyReadonlyArrayDyn<'py, f64>>().is_ok() {
-        Inputs::F64(xs.iter().map(|a| a.extract().map_err(|_| err())).collect::<PyResult<_>>()?)
+        Inputs::F64(
+            xs.iter()
+                .map(|a| a.extract().map_err(|_| err()))
+                .collect::<PyResult<_>>()?,
+        )
     } else {
-        Inputs::F32(xs.iter().map(|a| a.extract().map_err(|_| err())).collect::<PyResult<_>>()?)
+        Inputs::F32(
+            xs.iter()
+                .map(|a| a.extract().map_err(|_| err()))
+                .collect::<PyResult<_>>()?,
+        )
     };
     Ok(r)
 }
@@ -48,7 +58,11 @@ impl PyProgram {
             if a.shape() != shape.as_slice() {
                 return Err(to_py(ferroscore::Error::invalid(
                     "x",
-                    format!("input {i} has shape {:?}, the first has {:?}", a.shape(), shape),
+                    format!(
+                        "input {i} has shape {:?}, the first has {:?}",
+                        a.shape(),
+                        shape
+                    ),
                 )));
             }
             let (d, l) = lanes(a, "x")?;
@@ -68,13 +82,11 @@ impl PyProgram {
                 if n == lane {
                     return prog.run_into(&data, init, dst);
                 }
-                dst.par_chunks_mut(lane)
-                    .enumerate()
-                    .try_for_each(|(r, o)| {
-                        let cols: Vec<&[T]> =
-                            data.iter().map(|d| &d[r * lane..(r + 1) * lane]).collect();
-                        prog.run_into(&cols, init, o)
-                    })
+                dst.par_chunks_mut(lane).enumerate().try_for_each(|(r, o)| {
+                    let cols: Vec<&[T]> =
+                        data.iter().map(|d| &d[r * lane..(r + 1) * lane]).collect();
+                    prog.run_into(&cols, init, o)
+                })
             })
             .map_err(to_py)?;
         }
@@ -98,7 +110,9 @@ impl PyProgram {
         let p: Vec<(&str, f64)> = params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let inputs = inputs.unwrap_or_default();
         let i: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        let prog = Program::compile(source, &i, &p).map_err(to_py)?.with_skipna(skipna);
+        let prog = Program::compile(source, &i, &p)
+            .map_err(to_py)?
+            .with_skipna(skipna);
         Ok(PyProgram { prog })
     }
 
