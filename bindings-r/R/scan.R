@@ -126,6 +126,15 @@ print.ferroscore_scan <- function(x, ...) {
 
 fs_scan <- function(program, x, init = 0, params = list(), ...) {
   call <- sys.call()
+  if (inherits(program, "ferroscore_scan") && !length(params) &&
+      !...length()) {
+    # the common call: a compiled program, nothing to change
+    r <- .Call(wrap__fs_scan_run, .scan_ptr(program, call),
+               if (length(program$inputs) == 1L && !is.list(x)) list(x)
+               else .scan_inputs(program, x, call), init)
+    if (inherits(r, "ferroscore_rs_error")) .scan_abort(r, call)
+    return(r)
+  }
   more <- list(...)
   if (is.character(program)) {
     inputs <- more$inputs
