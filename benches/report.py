@@ -65,9 +65,8 @@ def python_tables(res: Dict[str, Any]) -> Tuple[List[str], List[Tuple[str, float
         if speed and n == max(x[1] for x in by) and dtype == "f64":
             ratios.append((kernel, speed))
         cells = [fmt(d.get(v)) for v in variants]
-        out.append(f"| {kernel} | {n:.0e} | {dtype} | " + " | ".join(cells)
-                   + f" | {best[0] if best else "—"} | {fmt(speed)} |" if speed else
-                   f"| {kernel} | {n:.0e} | {dtype} | " + " | ".join(cells) + " | — | — |")
+        peer = best[0] if best else "—"
+        out.append(f"| {kernel} | {n:.0e} | {dtype} | " + " | ".join(cells) + f" | {peer} | {fmt(speed)} |")
     if skipped:
         out.append("")
         out.append("Skipped: " + "; ".join(sorted({f"{r['variant']} {r.get('kernel', r['family'])}: {r['skipped'][:80]}" for r in skipped})))
@@ -104,20 +103,24 @@ def target_table(res: Dict[str, Any]) -> List[str]:
 
 
 def criterion_table() -> List[str]:
+    """Criterion's medians (target/criterion/n=<size>/<kernel>/<n>/new)."""
     base = ROOT / "target" / "criterion"
-    if not base.exists():
+    found = sorted(base.glob("n=*/*/*/new/estimates.json")) if base.exists() else []
+    if not found:
         return ["(no criterion results: run `make bench-core`)"]
-    rows = []
-    for est in sorted(base.glob("*/*/new/estimates.json")):
-        group, bench = est.parts[-4], est.parts[-3]
+    per: Dict[str, Dict[str, float]] = defaultdict(dict)
+    for est in found:
+        size, kernel, n = est.parts[-5], est.parts[-4], int(est.parts[-3])
         try:
             ns = json.loads(est.read_text())["median"]["point_estimate"]
-        except (KeyError, json.JSONDecodeError):
+        except (KeyError, ValueError):
             continue
-        size = 1e6 if "1e6" in group or "1000000" in group else 1e7 if ("1e7" in group or "10000000" in group) else None
-        per = f"{ns / size:.2f}" if size else "—"
-        rows.append(f"| {group} | {bench} | {ns / 1e6:.3f} | {per} |")
-    return ["| group | kernel | ms | ns/element |", "|---|---|---|---|", *rows]
+        per[kernel][size] = ns / n
+    sizes = sorted({s for d in per.values() for s in d})
+    out = ["| kernel | " + " | ".join(f"{s} (ns/element)" for s in sizes) + " |", "|---|" + "---|" * len(sizes)]
+    for kernel in sorted(per):
+        out.append(f"| {kernel} | " + " | ".join(fmt(per[kernel].get(s)) for s in sizes) + " |")
+    return out
 
 
 def chart(ratios: List[Tuple[str, float]], path: Path) -> bool:
