@@ -192,5 +192,13 @@ fn as_codes(g: &Robj, s: &[i32]) -> Option<Robj> {
     }
     let keep: Vec<i32> = values.iter().map(|&v| v + 1).collect();
     let codes = g.clone();
-    Some(list!(codes = codes, values = values, n_groups = hi + 1, keep = keep).into())
+    Some(
+        list!(
+            codes = codes,
+            values = values,
+            n_groups = hi + 1,
+            keep = keep
+        )
+        .into(),
+    )
 }
