@@ -257,8 +257,8 @@ impl RollingState {
         match (&mut self.acc, self.kind) {
             (Acc::Sum(acc), _) => run_moments(x, span, out, acc, stat),
             (Acc::Var(acc), _) => run_moments(x, span, out, acc, stat),
-            (Acc::Min(a), _) => go!(a, |a: &MinMax<false>, _| a.value(minp, skipna)),
-            (Acc::Max(a), _) => go!(a, |a: &MinMax<true>, _| a.value(minp, skipna)),
+            (Acc::Min(acc), _) => run_extrema(x, span, out, acc, minp, skipna),
+            (Acc::Max(acc), _) => run_extrema(x, span, out, acc, minp, skipna),
             (Acc::Order(a), RollingKind::Quantile { q, interpolation }) => {
                 go!(a, |a: &Order, _| a.quantile(minp, skipna, q, interpolation))
             }
@@ -282,7 +282,7 @@ macro_rules! impl_push {
         }
     )*};
 }
-impl_push!(MinMax<false>, MinMax<true>, Order);
+impl_push!(Order);
 
 /// Which rows a driver pushes and outputs (see `RollingState::drive`).
 #[derive(Debug, Clone, Copy)]
@@ -324,6 +324,39 @@ fn run_moments<T: Float, const VAR: bool>(
     for (o, xi) in tail.iter_mut().zip(&x[bb..b]) {
         acc.push_absent();
         *o = T::from_f64(acc.value(stat, xi.to_f64()));
+    }
+}
+
+/// The driver of the minimum and maximum: as `run_moments`.
+fn run_extrema<T: Float, const MAX: bool>(
+    x: &[T],
+    sp: Span,
+    out: &mut [T],
+    acc: &mut MinMax<MAX>,
+    minp: usize,
+    skipna: bool,
+) {
+    let n = x.len();
+    let (a, lead) = (sp.a, sp.lead);
+    let b = a + out.len();
+    let warm_end = a + lead;
+    for v in &x[sp.first.min(n)..warm_end.min(n)] {
+        acc.push(v.to_f64());
+    }
+    for _ in n.max(sp.first)..warm_end {
+        acc.push_absent();
+    }
+    let bb = b.min(n.saturating_sub(lead)).max(a);
+    let (body, tail) = out.split_at_mut(bb - a);
+    acc.run(
+        &x[(a + lead).min(n)..(bb + lead).min(n)],
+        body,
+        minp,
+        skipna,
+    );
+    for o in tail.iter_mut() {
+        acc.push_absent();
+        *o = T::from_f64(acc.value(minp, skipna));
     }
 }
 
