@@ -71,17 +71,23 @@ impl Sorted {
             return;
         }
         let b = &mut self.blocks[0];
+        // Two independent searches over the whole array, so that the CPU
+        // runs them side by side (each is a chain of dependent loads).
         let p = b.partition_point(|&y| y < old);
+        let below_new = b.partition_point(|&y| y < new);
         if p >= b.len() || b[p] != old {
             self.insert(new);
             return;
         }
         if new >= old {
-            let q = p + 1 + b[p + 1..].partition_point(|&y| y < new);
+            // Everything below `old` is below `new`: the slot after removing
+            // `old` is one less than `new`'s count (never before `p`).
+            let q = below_new.max(p + 1);
             b.copy_within(p + 1..q, p);
             b[q - 1] = new;
         } else {
-            let q = b[..p].partition_point(|&y| y < new);
+            // Everything from `p` on is >= old > new.
+            let q = below_new;
             b.copy_within(q..p, q + 1);
             b[q] = new;
         }
