@@ -71,10 +71,12 @@ test-c-unit: build-c setup-c
 
 # Under valgrind the shipped (x86-64-v3) library is checked for memory
 # errors and leaks, but the tests do not assert values there
-# (FERROSCORE_TEST_MEMCHECK_ONLY): valgrind 3.19's emulation of that build
-# gives other floating-point results than the CPU (rolling sums across a
-# NaN give NaN), while a baseline x86-64 build agrees under valgrind. Values are asserted natively, under
-# ASan/UBSan and statically linked.
+# (FERROSCORE_TEST_MEMCHECK_ONLY): valgrind 3.19 emulates the AVX compare
+# vcmpneq_oqpd (ordered: false for NaN) as vcmpneq_uqpd (true for NaN), and
+# that build uses it for is_finite() in the rolling moments, so rolling sums
+# across a NaN give NaN (README.md, "Tests"). A baseline x86-64 build agrees
+# under valgrind but costs a second full build (66 s). Values are asserted
+# natively, under ASan/UBSan and statically linked.
 test-c-valgrind: build-c setup-c
 	gcc -std=c99 -O1 -g $(C_WARN) -I$(C_INC) bindings-c/tests/test_vectors.c \
 	  -L$(C_LIB) -lferroscore -lm $(C_RPATH) -o $(C_OUT)/test_vectors

@@ -436,6 +436,69 @@ def check_values(c, T, vectors):
     return n
 
 
+def check_scan_paths(c):
+    """The calls FerroScore.jl's scan language makes, as it makes them: names
+    joined by commas, a one-input program run column by column of a
+    column-major matrix (pointer offset, col_stride = the leading dimension),
+    several inputs as the matrix's columns, the name getters sized by a
+    length-0 call, a parse error's message with its caret."""
+    n = 0
+    prog = C.c_void_p()
+    names, values = ",".join(["up", "down"]), dbl([0.9, 0.5])
+    st = c.ferroscore_scan_compile(b"if x > s then fma(s, up, x) else s * down", b"x", names.encode(),
+                                   values, 2, True, C.byref(prog))
+    check_status("scan_compile (seed with fma)", st)
+    nr, nc = 50, 3
+    m = [math.nan if (i * 7 + j) % 11 == 0 else math.sin(i * 0.9 + j) * 3 for j in range(nc) for i in range(nr)]
+    xa, out, ref = dbl(m), (C.c_double * (nr * nc))(), (C.c_double * nr)()
+    init = dbl([0.0])
+    so = c.ferroscore_score_options_default()
+    for j in range(nc):
+        px = C.cast(C.byref(xa, j * nr * 8), C.POINTER(C.c_double))
+        po = C.cast(C.byref(out, j * nr * 8), C.POINTER(C.c_double))
+        check_status("scan_run_f64 (a column)", c.ferroscore_scan_run_f64(prog, px, nr, 1, 1, nr, init, 1, po, nr))
+        check_status("score_series_f64", c.ferroscore_score_series_f64(px, nr, C.byref(so), ref, nr))
+        if [v.hex() for v in out[j * nr:(j + 1) * nr]] != [v.hex() for v in ref]:
+            fail(f"scan of the seed rule with fma, column {j}: differs from score_series")
+        n += 1
+    c.ferroscore_scan_free(prog)
+    # two inputs: the columns of the matrix; the name getters
+    prog = C.c_void_p()
+    check_status("scan_compile (two inputs)", c.ferroscore_scan_compile(
+        b"m = max(m, x - y); out = m", b"x,y", b"", dbl([0.0]), 0, True, C.byref(prog)))
+    for getter, want in ((c.ferroscore_scan_input_names, "x,y"), (c.ferroscore_scan_state_names, "m")):
+        need = C.c_size_t(0)
+        check_status("name getter (length)", getter(prog, None, 0, C.byref(need)))
+        buf = (C.c_ubyte * (need.value + 1))()  # Julia's Vector{UInt8}
+        check_status("name getter", getter(prog, buf, need.value + 1, C.byref(need)))
+        if bytes(buf[:need.value]).decode() != want:
+            fail(f"scan names: {bytes(buf[:need.value])!r}, wanted {want!r}")
+    o2 = (C.c_double * nr)()
+    check_status("scan_run_f64 (two inputs)", c.ferroscore_scan_run_f64(prog, xa, nr, 2, 1, nr, init, 1, o2, nr))
+    acc, want = 0.0, []
+    for i in range(nr):
+        a, b = m[i], m[nr + i]
+        if not (math.isnan(a) or math.isnan(b)):
+            acc = max(acc, a - b)
+        want.append(acc)
+    if list(o2) != want:
+        fail("scan with two inputs as matrix columns differs from the Python loop")
+    c.ferroscore_scan_free(prog)
+    # a parse error: status 9, line, column and caret in the message
+    prog = C.c_void_p()
+    st = c.ferroscore_scan_compile(b"if x > s then s * upp + x else s * down", b"x", b"up,down", values, 2,
+                                   True, C.byref(prog))
+    check_status("scan_compile (parse error)", st, 9)
+    k = c.ferroscore_last_error_message(None, 0)
+    buf = (C.c_ubyte * (k + 1))()
+    c.ferroscore_last_error_message(buf, k + 1)
+    msg = bytes(buf[:k]).decode()
+    lines = msg.split("\n")
+    if "line 1, column 19" not in msg or lines[-1].index("^") != lines[-2].index("upp") or prog.value:
+        fail(f"parse error message: {msg!r}")
+    return n + 2
+
+
 def check_high_level(jdir, header, calls):
     text = open(os.path.join(jdir, "src", "FerroScore.jl")).read()
     names = {f.name for f in header.functions}
@@ -482,10 +545,11 @@ def main():
     check_defaults(c, T)
     n_called = call_every_function(c, calls, T, consts)
     n_values = check_values(c, T, a.vectors)
+    n_scan = check_scan_paths(c)
     n_names = check_high_level(a.julia, HEADER, calls)
     print(f"check_julia_ccalls: {len(calls)} ccalls match the header and were called through ctypes "
           f"({n_called} calls), {len(jstructs)} structs, {n_values} vector cases, "
-          f"{n_names} C names in FerroScore.jl; {len(FAIL)} failures")
+          f"{n_names} C names in FerroScore.jl, {n_scan} scan-language paths; {len(FAIL)} failures")
     sys.exit(1 if FAIL else 0)
 
 

@@ -656,6 +656,267 @@ static void test_scan(void) {
     ferroscore_scan_free(q);
 }
 
+/* The error message of the last failure has the line and column, the source
+ * line and a caret under column `col` of that line. */
+static void check_caret(const char *src_line, int line, int col) {
+    char m[1024], want[64];
+    ferroscore_last_error_message(m, sizeof m);
+    snprintf(want, sizeof want, "line %d, column %d", line, col);
+    n_checks++;
+    const char *at = strstr(m, src_line), *caret = strrchr(m, '^');
+    if (strstr(m, want) == NULL || at == NULL || caret == NULL) {
+        n_fail++;
+        printf("FAIL caret: \"%s\" lacks \"%s\", the source line or a caret\n", m, want);
+        return;
+    }
+    /* column of `^` within its line == column of the error within the echoed source line */
+    const char *caret_line = caret;
+    while (caret_line > m && caret_line[-1] != '\n') caret_line--;
+    const char *src_start = at;
+    while (src_start > m && src_start[-1] != '\n') src_start--;
+    long caret_col = caret - caret_line, src_col = (at - src_start) + (col - 1);
+    n_checks++;
+    if (caret_col != src_col) {
+        n_fail++;
+        printf("FAIL caret at %ld, wanted %ld in\n%s\n", caret_col, src_col, m);
+    }
+}
+
+/* The naive C loop of `m = m + a * (x - m); v = (1 - a) * (v + a * d * d);
+ * out = sqrt(v)` with one rounding per operator (C99 mode: no contraction). */
+static void ewm_ref(const double *x, size_t n, double a, double *m, double *v, double *out) {
+    for (size_t i = 0; i < n; i++) {
+        if (!isnan(x[i])) {
+            double d = x[i] - *m;
+            *m = *m + a * d;
+            *v = (1 - a) * (*v + a * d * d);
+        }
+        /* a skipped row repeats the last output; before any row: NaN (`out` is no state) */
+        out[i] = !isnan(x[i]) ? sqrt(*v) : i > 0 ? out[i - 1] : NAN;
+    }
+}
+
+static const char *EWM_SRC = "# ewm mean and variance\n"
+                             "let d = x - m\n"
+                             "m = m + a * d\n"
+                             "v = (1 - a) * (v + a * d * d)\n"
+                             "out = sqrt(v)\n";
+
+struct scan_job {
+    const FerroscoreScanProgram *prog;
+    const double *x, *want;
+    size_t n;
+    int bad;
+};
+
+/* one compiled program shared by threads, each with its own runs and state */
+static void *scan_worker(void *arg) {
+    struct scan_job *j = arg;
+    double *out = malloc(j->n * sizeof *out), init[2] = {0, 0};
+    if (out == NULL) {
+        j->bad = 1;
+        return NULL;
+    }
+    for (int r = 0; r < 50; r++) {
+        j->bad |= ferroscore_scan_run_f64(j->prog, j->x, j->n, 1, 1, j->n, init, 2, out, j->n) !=
+                  FERROSCORE_STATUS_OK;
+        j->bad |= memcmp(out, j->want, j->n * sizeof *out) != 0;
+        FerroscoreScanState *st = NULL;
+        j->bad |= ferroscore_scan_state_new(j->prog, init, 2, &st) != FERROSCORE_STATUS_OK;
+        size_t h = (size_t)r % j->n;
+        j->bad |= ferroscore_scan_state_update_f64(st, j->x, h, 1, 1, h, out, h) != FERROSCORE_STATUS_OK;
+        j->bad |= ferroscore_scan_state_update_f64(st, j->x + h, j->n - h, 1, 1, j->n - h, out + h,
+                                                   j->n - h) != FERROSCORE_STATUS_OK;
+        j->bad |= memcmp(out, j->want, j->n * sizeof *out) != 0;
+        ferroscore_scan_state_free(st);
+        /* a failure of this thread's own: an init of the wrong length */
+        j->bad |= ferroscore_scan_run_f64(j->prog, j->x, j->n, 1, 1, j->n, init, 0, out, j->n) !=
+                  FERROSCORE_STATUS_LENGTH_MISMATCH;
+    }
+    char msg[128];
+    ferroscore_last_error_message(msg, sizeof msg);
+    j->bad |= strstr(msg, "`init`") == NULL;
+    free(out);
+    return NULL;
+}
+
+/* The scan language through the C ABI beyond test_scan: compile errors with
+ * their carets, multi-state and multi-input programs against C loops, chunks,
+ * f32, strided inputs, one program shared by threads. */
+static void test_scan_language(void) {
+    FerroscoreScanProgram *p = NULL;
+    double ud[2] = {0.9, 0.5};
+    /* compile errors: PARSE_ERROR, line, column, source line and caret */
+    EXPECT(ferroscore_scan_compile("s +", NULL, NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "scan syntax error at line 1, column 4");
+    check_caret("s +", 1, 4);
+    EXPECT(ferroscore_scan_compile("if x > s then s * upp + x else s * down", NULL, "up, down", ud,
+                                   2, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "unknown name `upp` (known: down, i, s, up, x)");
+    check_caret("if x > s then s * upp + x else s * down", 1, 19);
+    EXPECT(ferroscore_scan_compile("m = m + x\nv = v + * x\nout = v", NULL, NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "line 2, column 9");
+    check_caret("v = v + * x", 2, 9);
+    EXPECT(ferroscore_scan_compile("s + foo(x)", NULL, NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "foo");
+    check_caret("s + foo(x)", 1, 5);
+    EXPECT(ferroscore_scan_compile("fma(s, x)", NULL, NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "fma");
+    EXPECT(ferroscore_scan_compile("s + y", "x", NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "unknown name `y`");
+    EXPECT(ferroscore_scan_compile("a = x; b = a", NULL, NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "out");
+    EXPECT(ferroscore_scan_compile("x + (s > 1)", NULL, NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_PARSE_ERROR, "line 1");
+    EXPECT(ferroscore_scan_compile("s + x", "x, x", NULL, NULL, 0, true, &p),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "twice");
+    EXPECT(ferroscore_scan_compile("s + x", NULL, "if", ud, 1, true, &p),
+           FERROSCORE_STATUS_INVALID_ARGUMENT, "reserved");
+    EXPECT(ferroscore_scan_compile("s + x", NULL, "up", NULL, 1, true, &p),
+           FERROSCORE_STATUS_NULL_POINTER, "param_values");
+    CHECK(p == NULL); /* a failed compile leaves the out pointer untouched */
+    /* the message is the same when asked for its length first */
+    EXPECT(ferroscore_scan_compile("s +", NULL, NULL, NULL, 0, true, &p), FERROSCORE_STATUS_PARSE_ERROR,
+           NULL);
+    size_t len = ferroscore_last_error_message(NULL, 0);
+    char *msg = malloc(len + 1);
+    CHECK(msg != NULL && ferroscore_last_error_message(msg, len + 1) == len && strlen(msg) == len);
+    CHECK(msg != NULL && strchr(msg, '^') != NULL && strchr(msg, '\n') != NULL);
+    free(msg);
+
+    enum { N = 1000 };
+    static double x[N], y[N], z[N], want[N], out[N], xyz[3 * N], pad[N * 5];
+    for (int i = 0; i < N; i++) {
+        x[i] = i % 13 == 5 ? NAN : cos(i * 0.37) * 2 + 0.1 * (i % 7);
+        y[i] = sin(i * 0.11);
+        z[i] = (double)(i % 5) - 2;
+    }
+    /* the seed text as written (no fma) equals the plain C loop */
+    EXPECT(ferroscore_scan_compile("if x > s then s * up + x else s * down", NULL, "up,down", ud, 2,
+                                   true, &p),
+           OK, NULL);
+    double s = 0, zero = 0;
+    for (int i = 0; i < N; i++) {
+        if (!isnan(x[i])) s = x[i] > s ? s * 0.9 + x[i] : s * 0.5;
+        want[i] = s;
+    }
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, &zero, 1, out, N), OK, NULL);
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    /* f32: float input is widened, computed in double, rounded back */
+    static float xf[N], of[N], of2[N];
+    static double xw[N], ow[N];
+    for (int i = 0; i < N; i++) xw[i] = xf[i] = (float)x[i];
+    EXPECT(ferroscore_scan_run_f32(p, xf, N, 1, 1, N, &zero, 1, of, N), OK, NULL);
+    EXPECT(ferroscore_scan_run_f64(p, xw, N, 1, 1, N, &zero, 1, ow, N), OK, NULL);
+    int same = 1;
+    for (int i = 0; i < N; i++) same &= of[i] == (float)ow[i];
+    CHECK(same);
+    /* f32 state in chunks == one call */
+    FerroscoreScanState *st = NULL;
+    EXPECT(ferroscore_scan_state_new(p, &zero, 1, &st), OK, NULL);
+    EXPECT(ferroscore_scan_state_update_f32(st, xf, 333, 1, 1, 333, of2, 333), OK, NULL);
+    EXPECT(ferroscore_scan_state_update_f32(st, xf + 333, 0, 1, 1, 0, of2 + 333, 0), OK, NULL);
+    EXPECT(ferroscore_scan_state_update_f32(st, xf + 333, N - 333, 1, 1, N - 333, of2 + 333, N - 333),
+           OK, NULL);
+    CHECK(memcmp(of, of2, sizeof of) == 0);
+    ferroscore_scan_state_free(st);
+    st = NULL;
+    ferroscore_scan_free(p);
+
+    /* several states with their own init, read back by name order */
+    double a = 0.2, init2[2] = {0.5, 1.5}, init3[3] = {0, 0, 0}, mv[2];
+    char names[32];
+    EXPECT(ferroscore_scan_compile(EWM_SRC, NULL, "a", &a, 1, true, &p), OK, NULL);
+    size_t k = 0;
+    EXPECT(ferroscore_scan_n_states(p, &k), OK, NULL);
+    CHECK(k == 2);
+    EXPECT(ferroscore_scan_state_names(p, names, sizeof names, &k), OK, NULL);
+    CHECK(strcmp(names, "m,v") == 0 && k == 3);
+    EXPECT(ferroscore_scan_state_names(p, names, 2, &k), FERROSCORE_STATUS_BUFFER_TOO_SMALL, NULL);
+    CHECK(k == 3);
+    double m = init2[0], v = init2[1];
+    ewm_ref(x, N, a, &m, &v, want);
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, init2, 2, out, N), OK, NULL);
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, init3, 3, out, N),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "`init`");
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, NULL, 0, out, N),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "`init`");
+    EXPECT(ferroscore_scan_state_new(p, init3, 3, &st), FERROSCORE_STATUS_LENGTH_MISMATCH, "`init`");
+    CHECK(st == NULL);
+    /* chunks of every size, including empty ones, give the same bits */
+    size_t cuts[] = {0, 0, 1, 7, 7, 500, 999, N};
+    EXPECT(ferroscore_scan_state_new(p, init2, 2, &st), OK, NULL);
+    for (size_t c = 0; c + 1 < sizeof cuts / sizeof *cuts; c++) {
+        size_t lo = cuts[c], len_c = cuts[c + 1] - cuts[c];
+        EXPECT(ferroscore_scan_state_update_f64(st, x + lo, len_c, 1, 1, len_c, out + lo, len_c), OK,
+               NULL);
+    }
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    EXPECT(ferroscore_scan_state_values(st, mv, 2), OK, NULL);
+    CHECK(mv[0] == m && mv[1] == v);
+    ferroscore_scan_state_free(st);
+
+    /* one program, four threads at once (states of their own) */
+    pthread_t t[4];
+    struct scan_job jobs[4];
+    double zz[2] = {0, 0};
+    m = 0, v = 0;
+    ewm_ref(x, N, a, &m, &v, want);
+    EXPECT(ferroscore_scan_run_f64(p, x, N, 1, 1, N, zz, 2, out, N), OK, NULL);
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (struct scan_job){p, x, want, N, 0};
+        pthread_create(&t[i], NULL, scan_worker, &jobs[i]);
+    }
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    CHECK(!jobs[0].bad && !jobs[1].bad && !jobs[2].bad && !jobs[3].bad);
+    /* a state outlives its program's handle */
+    EXPECT(ferroscore_scan_state_new(p, zz, 2, &st), OK, NULL);
+    ferroscore_scan_free(p);
+    EXPECT(ferroscore_scan_state_update_f64(st, x, N, 1, 1, N, out, N), OK, NULL);
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    ferroscore_scan_state_free(st);
+
+    /* three named inputs, `i`, as the columns of strided arrays */
+    const char *src3 = "acc = if z > 0 then acc + w * y else acc - i * 0.001\nout = acc * 2";
+    EXPECT(ferroscore_scan_compile(src3, "w, y, z", NULL, NULL, 0, true, &p), OK, NULL);
+    EXPECT(ferroscore_scan_input_names(p, names, sizeof names, NULL), OK, NULL);
+    CHECK(strcmp(names, "w,y,z") == 0);
+    double acc = 1;
+    for (int i = 0; i < N; i++) {
+        if (!isnan(x[i])) acc = z[i] > 0 ? acc + x[i] * y[i] : acc - i * 0.001;
+        want[i] = acc * 2;
+        if (isnan(x[i])) want[i] = i > 0 ? want[i - 1] : 2; /* output repeats */
+    }
+    double one = 1;
+    /* row-major (row stride 3, column stride 1) */
+    for (int i = 0; i < N; i++) xyz[3 * i] = x[i], xyz[3 * i + 1] = y[i], xyz[3 * i + 2] = z[i];
+    EXPECT(ferroscore_scan_run_f64(p, xyz, N, 3, 3, 1, &one, 1, out, N), OK, NULL);
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    /* column-major with a padded leading dimension (Fortran / Julia matrices) */
+    for (int i = 0; i < N; i++)
+        pad[i] = x[i], pad[i + N + 7] = y[i], pad[i + 2 * (N + 7)] = z[i];
+    EXPECT(ferroscore_scan_run_f64(p, pad, N, 3, 1, N + 7, &one, 1, out, N), OK, NULL);
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    /* wrong input counts, strides reaching past the data are caught */
+    EXPECT(ferroscore_scan_run_f64(p, xyz, N, 2, 3, 1, &one, 1, out, N),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "inputs");
+    EXPECT(ferroscore_scan_run_f64(p, xyz, N, 3, 3, 1, &one, 1, out, N - 1),
+           FERROSCORE_STATUS_LENGTH_MISMATCH, "length mismatch");
+    /* state over strided chunks: `i` keeps counting */
+    EXPECT(ferroscore_scan_state_new(p, &one, 1, &st), OK, NULL);
+    EXPECT(ferroscore_scan_state_update_f64(st, xyz, 400, 3, 3, 1, out, 400), OK, NULL);
+    EXPECT(ferroscore_scan_state_update_f64(st, xyz + 3 * 400, N - 400, 3, 3, 1, out + 400, N - 400),
+           OK, NULL);
+    CHECK(memcmp(out, want, sizeof out) == 0);
+    uint64_t rows = 0;
+    EXPECT(ferroscore_scan_state_rows(st, &rows), OK, NULL);
+    CHECK(rows == N);
+    ferroscore_scan_state_free(st);
+    ferroscore_scan_free(p);
+}
+
 /* The last error is per thread; kernels run concurrently from many threads. */
 static void *worker(void *arg) {
     int *bad = arg;
@@ -698,6 +959,7 @@ int main(void) {
     test_threads();
     test_2d();
     test_scan();
+    test_scan_language();
     printf("test_api: %d checks, %d failures\n", n_checks, n_fail);
     return n_fail != 0;
 }

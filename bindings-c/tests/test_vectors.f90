@@ -162,6 +162,7 @@ program test_vectors
   close (u)
 
   call api_checks(n_fail)
+  call scan_checks(n_fail)
 
   print '(a,i0,a,i0,a)', "test_vectors_f90: ", n_cases, " cases, ", n_fail, " failures"
   if (n_fail /= 0 .or. n_cases < 400) stop 1
@@ -212,6 +213,120 @@ contains
       nf = nf + 1
     end if
   end subroutine expect
+
+  ! the scan language through the friendly wrappers fs_scan_*
+  subroutine scan_checks(nf)
+    use, intrinsic :: ieee_arithmetic
+    integer, intent(inout) :: nf
+    integer, parameter :: n = 1000
+    real(c_double) :: x(n), y(n), a(n), b(n), c(n), xy(n, 2), s, mv(2)
+    real(c_float) :: xf(n), af(n), bf(n)
+    type(ferroscore_score_options) :: so
+    type(c_ptr) :: prog, st
+    integer :: i
+    character(len=:), allocatable :: msg
+
+    do i = 1, n
+      x(i) = 3*sin(0.7d0*i)
+      if (mod(i, 11) == 0) x(i) = ieee_value(1d0, ieee_quiet_nan)
+      y(i) = cos(0.3d0*i)
+    end do
+    xf = real(x, c_float)
+
+    ! the seed rule with fma gives fs_score_series' bits (f64 and f32)
+    call expect(fs_scan_compile("if x > s then fma(s, up, x) else s * down", prog, &
+                param_names="up, down", param_values=[0.9d0, 0.5d0]), FERROSCORE_STATUS_OK, &
+                "fs_scan_compile", nf)
+    so = ferroscore_score_options_default()
+    so%init = 0.25d0
+    call expect(fs_score_series(x, so, a), FERROSCORE_STATUS_OK, "score", nf)
+    call expect(fs_scan_run(prog, x, [0.25d0], b), FERROSCORE_STATUS_OK, "fs_scan_run", nf)
+    if (any(transfer(a, 1_c_int64_t, n) /= transfer(b, 1_c_int64_t, n))) then
+      print '(a)', "FAIL fs_scan_run of the seed rule with fma differs from fs_score_series"
+      nf = nf + 1
+    end if
+    call expect(fs_score_series(xf, so, af), FERROSCORE_STATUS_OK, "score f32", nf)
+    call expect(fs_scan_run(prog, xf, [0.25d0], bf), FERROSCORE_STATUS_OK, "fs_scan_run f32", nf)
+    if (any(af /= bf)) then
+      print '(a)', "FAIL f32 fs_scan_run differs from fs_score_series"
+      nf = nf + 1
+    end if
+    ! a state in chunks (one of them empty) equals the one-shot run
+    call expect(fs_scan_state_new(prog, [0.25d0], st), FERROSCORE_STATUS_OK, "state new", nf)
+    call expect(fs_scan_state_update(st, x(1:123), c(1:123)), FERROSCORE_STATUS_OK, "chunk 1", nf)
+    call expect(fs_scan_state_update(st, x(124:123), c(124:123)), FERROSCORE_STATUS_OK, "chunk 2", nf)
+    call expect(fs_scan_state_update(st, x(124:), c(124:)), FERROSCORE_STATUS_OK, "chunk 3", nf)
+    call expect(fs_scan_state_values(st, mv(1:1)), FERROSCORE_STATUS_OK, "state values", nf)
+    if (any(c /= a) .or. mv(1) /= a(n)) then
+      print '(a)', "FAIL chunked scan state"
+      nf = nf + 1
+    end if
+    call fs_scan_state_free(st)
+    call fs_scan_free(prog)
+    if (c_associated(prog) .or. c_associated(st)) nf = nf + 1
+    call fs_scan_free(prog) ! a null handle is fine
+
+    ! the seed text as written rounds like a Fortran loop
+    call expect(fs_scan_compile("if x > s then s * up + x else s * down", prog, &
+                param_names="up,down", param_values=[0.9d0, 0.5d0]), FERROSCORE_STATUS_OK, &
+                "compile plain", nf)
+    call expect(fs_scan_run(prog, x, [0d0], b), FERROSCORE_STATUS_OK, "run plain", nf)
+    s = 0
+    do i = 1, n
+      if (.not. ieee_is_nan(x(i))) then
+        if (x(i) > s) then
+          s = s*0.9d0 + x(i)
+        else
+          s = s*0.5d0
+        end if
+      end if
+      c(i) = s
+    end do
+    if (any(b /= c)) then
+      print '(a)', "FAIL the seed text differs from the Fortran loop"
+      nf = nf + 1
+    end if
+    call expect(fs_scan_run(prog, x, [0d0, 1d0], b), FERROSCORE_STATUS_LENGTH_MISMATCH, "init", nf)
+    call expect(fs_scan_run(prog, x, [0d0], b(1:n - 1)), FERROSCORE_STATUS_LENGTH_MISMATCH, "out", nf)
+    call fs_scan_free(prog)
+
+    ! parse errors: the status, the line and column, a caret; no program
+    call expect(fs_scan_compile("if x > s then s * upp + x else s * down", prog, &
+                param_names="up, down", param_values=[0.9d0, 0.5d0]), FERROSCORE_STATUS_PARSE_ERROR, &
+                "unknown name", nf)
+    msg = fs_last_error_message()
+    if (index(msg, "line 1, column 19") == 0 .or. index(msg, "unknown name `upp`") == 0 .or. &
+        index(msg, "^") == 0 .or. c_associated(prog)) then
+      print '(a)', "FAIL parse error message: "//msg
+      nf = nf + 1
+    end if
+    ! the caret stands under column 19 of the echoed source line
+    if (index(msg, "^", back=.true.) - index(msg, new_line("a"), back=.true.) /= &
+        index(msg, "if x > s then") - index(msg(:index(msg, "if x > s then")), new_line("a"), &
+        back=.true.) + 18) then
+      print '(a)', "FAIL caret position: "//msg
+      nf = nf + 1
+    end if
+    call expect(fs_scan_compile("m = m + x" // new_line("a") // "v = v + * x", prog), &
+                FERROSCORE_STATUS_PARSE_ERROR, "line 2", nf)
+    if (index(fs_last_error_message(), "line 2, column 9") == 0) nf = nf + 1
+    call expect(fs_scan_compile("s + x", prog, param_names="up"), FERROSCORE_STATUS_LENGTH_MISMATCH, &
+                "params without values", nf)
+
+    ! two named inputs as the columns of a matrix; several states; skipna
+    xy(:, 1) = x
+    xy(:, 2) = y
+    call expect(fs_scan_compile("lo = min(lo, x - y); hi = max(hi, x - y); out = hi - lo", prog, &
+                inputs="x, y", skipna=.false.), FERROSCORE_STATUS_OK, "two inputs", nf)
+    if (fs_scan_state_names(prog, status=i) /= "lo,hi") nf = nf + 1
+    call expect(fs_scan_run(prog, xy, [0d0], a), FERROSCORE_STATUS_OK, "matrix run", nf)
+    if (.not. ieee_is_nan(a(11)) .or. a(10) /= max(0d0, maxval(x(1:10) - y(1:10))) - min(0d0, minval(x(1:10) - y(1:10)))) then
+      print '(a)', "FAIL two-input scan"
+      nf = nf + 1
+    end if
+    call expect(fs_scan_run(prog, x, [0d0], a), FERROSCORE_STATUS_LENGTH_MISMATCH, "one of two inputs", nf)
+    call fs_scan_free(prog)
+  end subroutine scan_checks
 
   ! statuses, a state handle and a report through the module
   subroutine api_checks(nf)

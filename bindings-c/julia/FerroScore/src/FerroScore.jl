@@ -32,7 +32,7 @@ export FerroScoreError, score_series, ewm_mean, ewm_var, ewm_std,
     power_sum, moments, group_sum, group_mean, group_var, group_std, group_min,
     group_max, group_count, group_power_sum,
     ScoreState, EwmMeanState, EwmVarState, RollingState, CumState, update!, state_value,
-    ScanProgram, scan, ScanState, state_values,
+    ScanProgram, compile_scan, scan, ScanState, state_values,
     RuleSet, add_rule!, validate, Report
 
 # ------------------------------------------------------------------ errors
@@ -444,51 +444,155 @@ end
 # ------------------------------------------------------------------ scan language
 
 """
-    ScanProgram(source; inputs=String[], params=(), skipna=true)
+    ScanProgram(source; params=(), inputs=["x"], skipna=true)
+    compile_scan(source; params=Dict(), inputs=["x"], skipna=true)
 
-Compiles a program of the scan language once (the same source text gives the
-same numbers in every ferroscore binding): `inputs` names the input columns
-(default one input, `x`), `params` holds named constants (`(up=0.9,)`, a
-`Dict` or `name => value` pairs). A syntax error throws a `FerroScoreError`
-whose message points at the line and column.
+Compiles a program of the scan language (docs/scan.md) once; the same source
+text gives the same numbers in every ferroscore binding. `params` holds named
+constants folded into the program (a `Dict`, a `NamedTuple` such as
+`(up=0.9, down=0.5)`, or `name => value` pairs); `inputs` names the input
+columns in order (default one input, `x`); `skipna` skips rows where an input
+is NaN. A syntax error, an unknown name or a wrong arity throws a
+[`FerroScoreError`](@ref) with status `FERROSCORE_STATUS_PARSE_ERROR` whose
+message has the line, the column, the source line and a caret:
+
+```julia
+julia> compile_scan("if x > s then s * upp + x else s * down"; params=Dict("up" => 0.9, "down" => 0.5))
+ERROR: FerroScoreError (FERROSCORE_STATUS_PARSE_ERROR): scan syntax error at line 1, column 19: unknown name `upp` (known: down, i, s, up, x)
+  if x > s then s * upp + x else s * down
+                    ^
+```
+
+The program is immutable (one program may serve many tasks and threads at
+once); its memory is freed by a finalizer. `inputs(p)` and `states(p)` give
+its input and state names (`init` follows the order of `states(p)`).
 """
 mutable struct ScanProgram
     ptr::Ptr{L.FerroscoreScanProgram}
-    function ScanProgram(source::AbstractString; inputs=String[], params=(), skipna::Bool=true)
+    source::String
+    inputs::Vector{String}
+    states::Vector{String}
+    function ScanProgram(source::AbstractString; inputs=["x"], params=(), skipna::Bool=true)
         ps = params isa NamedTuple ? collect(pairs(params)) : collect(params)
         names = join([string(first(q)) for q in ps], ",")
         values = Float64[Float64(last(q)) for q in ps]
+        ins = inputs isa Union{AbstractString,Symbol} ? [string(inputs)] : string.(collect(inputs))
         out = Ref{Ptr{L.FerroscoreScanProgram}}(C_NULL)
-        check(L.ferroscore_scan_compile(String(source), join(string.(inputs), ","), names, values,
+        check(L.ferroscore_scan_compile(String(source), join(ins, ","), names, values,
             length(values), skipna, out))
-        prog = new(out[])
+        prog = new(out[], String(source), String[], String[])
         finalizer(q -> (L.ferroscore_scan_free(q.ptr); q.ptr = C_NULL), prog)
+        prog.inputs = split_names(report_text(L.ferroscore_scan_input_names, prog.ptr))
+        prog.states = split_names(report_text(L.ferroscore_scan_state_names, prog.ptr))
         return prog
     end
 end
 
-"""
-    scan(program_or_source, x; init=0.0, params=(), skipna=true, inputs=String[])
+split_names(s::String) = isempty(s) ? String[] : String.(split(s, ","))
 
-Runs a scan program on `x`: a vector (one input) or a matrix (one input per
-column, in the program's input order); `init` is one value per state or one
-for all. Returns one value per row.
-"""
-function scan(p::ScanProgram, x::AbstractVecOrMat; init=0.0)
-    x = dense(x)
-    nr, nc = size(x, 1), size(x, 2)
-    out = Vector{eltype(x)}(undef, nr)
-    i = Float64[Float64(v) for v in init]
-    check(cfun(:ferroscore_scan_run, eltype(x))(p.ptr, x, nr, nc, 1, nr, i, length(i), out, length(out)))
+compile_scan(source::AbstractString; params=Dict{String,Float64}(), inputs=["x"], skipna::Bool=true) =
+    ScanProgram(source; params=params, inputs=inputs, skipna=skipna)
+
+"""`inputs(p::ScanProgram)`: the input names, in the order of a matrix's columns."""
+inputs(p::ScanProgram) = copy(p.inputs)
+"""`states(p::ScanProgram)`: the state names, in the order of `init` and `state_values`."""
+states(p::ScanProgram) = copy(p.states)
+
+Base.show(io::IO, p::ScanProgram) =
+    print(io, "ScanProgram(", repr(p.source), "; inputs=", p.inputs, ", states=", p.states, ")")
+
+init_values(init) = Float64[Float64(v) for v in init]
+
+# one run of the C kernel on the n_rows x n_cols column-major block at `x`
+function scan_run!(p::ScanProgram, x::Array{T}, offset::Int, nr::Int, nc::Int, ld::Int,
+                   init::Vector{Float64}, out::Array{T}, ooff::Int) where {T<:Floats}
+    GC.@preserve x out begin
+        px = nr == 0 ? Ptr{T}(C_NULL) : pointer(x, offset)
+        po = nr == 0 ? Ptr{T}(C_NULL) : pointer(out, ooff)
+        check(cfun(:ferroscore_scan_run, T)(p.ptr, px, nr, nc, 1, ld, init, length(init), po, nr))
+    end
     return out
 end
 
-scan(source::AbstractString, x::AbstractVecOrMat; init=0.0, params=(), skipna::Bool=true, inputs=String[]) =
+"""
+    scan(program, x; init=0.0)
+    scan(source, x; init=0.0, params=(), inputs=["x"], skipna=true)
+
+Runs a scan program. For a program of one input, `x` is a vector (one
+series, returns a vector) or a matrix (each column a series, returns a matrix
+of the same size). For a program of several inputs, `x` is a matrix whose
+columns are the inputs in the program's order, or a tuple of vectors, or a
+`NamedTuple`/`Dict` keyed by input name; it returns one value per row.
+`init` is one value per state (in the order of `states(program)`) or one for
+all. `Float32` input is computed in `Float64` and rounded back.
+
+```julia
+p = compile_scan("if x > s then s * up + x else s * down"; params=Dict("up" => 0.9, "down" => 0.5))
+y = scan(p, x)                       # the seed rule; with fma(s, up, x): score_series' bits
+ewm = compile_scan("let d = x - m; m = m + a * d; v = (1 - a) * (v + a * d * d); out = sqrt(v)";
+                   params=(a=0.1,))
+sd = scan(ewm, x; init=[0.0, 0.0])
+```
+"""
+function scan(p::ScanProgram, x::AbstractVector; init=0.0)
+    x = dense(x)
+    return scan_run!(p, x, 1, length(x), 1, max(length(x), 1), init_values(init), similar(x), 1)
+end
+
+function scan(p::ScanProgram, x::AbstractMatrix; init=0.0)
+    x = dense(x)
+    nr, nc = size(x)
+    i = init_values(init)
+    ld = max(nr, 1)
+    if length(p.inputs) == 1 # each column a series
+        out = similar(x)
+        for j in 1:nc
+            scan_run!(p, x, (j - 1) * nr + 1, nr, 1, ld, i, out, (j - 1) * nr + 1)
+        end
+        return out
+    end
+    return scan_run!(p, x, 1, nr, nc, ld, i, Vector{eltype(x)}(undef, nr), 1)
+end
+
+scan(p::ScanProgram, cols::Tuple; init=0.0) = scan(p, input_matrix(collect(cols)); init=init)
+scan(p::ScanProgram, cols::Union{NamedTuple,AbstractDict}; init=0.0) =
+    scan(p, input_matrix([input_column(cols, n) for n in p.inputs]); init=init)
+
+function input_column(cols, name::String)
+    for k in keys(cols)
+        string(k) == name && return cols[k]
+    end
+    throw(ArgumentError("no input `$name` among the keys $(collect(keys(cols)))"))
+end
+
+function input_matrix(cols::AbstractVector)
+    isempty(cols) && throw(ArgumentError("no input columns"))
+    T = all(c -> eltype(c) === Float32, cols) ? Float32 : Float64
+    n = length(first(cols))
+    all(c -> length(c) == n, cols) ||
+        throw(ArgumentError("input columns of different lengths: $(length.(cols))"))
+    m = Matrix{T}(undef, n, length(cols))
+    for (j, c) in enumerate(cols)
+        m[:, j] .= c
+    end
+    return m
+end
+
+scan(source::AbstractString, x; init=0.0, params=(), skipna::Bool=true, inputs=["x"]) =
     scan(ScanProgram(source; inputs=inputs, params=params, skipna=skipna), x; init=init)
 
-"""`ScanState(program; init=0.0)`: a resumable run of a [`ScanProgram`](@ref); feed it with `update!`."""
+"""
+    ScanState(program; init=0.0)
+
+A resumable run of a [`ScanProgram`](@ref): `update!(state, chunk)` returns
+the chunk's output (a vector for one input; a matrix whose columns are the
+inputs otherwise), and feeding a series in chunks gives the same bits as one
+`scan` over the whole. `state_values(state)` gives the states (in the order of
+`states(program)`), `state_value(state)` the last output, `copy(state)` an
+independent continuation. The state keeps its program alive.
+"""
 function ScanState(p::ScanProgram; init=0.0)
-    i = Float64[Float64(v) for v in init]
+    i = init_values(init)
     out = Ref{Ptr{L.FerroscoreScanState}}(C_NULL)
     check(L.ferroscore_scan_state_new(p.ptr, i, length(i), out))
     return ScanState(out[])
@@ -498,7 +602,7 @@ function update_scan!(s::ScanState, x)
     x = dense(x)
     nr, nc = size(x, 1), size(x, 2)
     out = Vector{eltype(x)}(undef, nr)
-    check(cfun(:ferroscore_scan_state_update, eltype(x))(s.ptr, x, nr, nc, 1, nr, out, length(out)))
+    check(cfun(:ferroscore_scan_state_update, eltype(x))(s.ptr, x, nr, nc, 1, max(nr, 1), out, length(out)))
     return out
 end
 update!(s::ScanState, x::AbstractVector) = update_scan!(s, x)
@@ -516,6 +620,13 @@ function state_values(s::ScanState)
     out = Vector{Float64}(undef, n[])
     check(L.ferroscore_scan_state_values(s.ptr, out, length(out)))
     return out
+end
+
+"""`rows(s::ScanState)`: the rows consumed so far (the next row's `i`)."""
+function rows(s::ScanState)
+    out = Ref{UInt64}(0)
+    check(L.ferroscore_scan_state_rows(s.ptr, out))
+    return Int(out[])
 end
 
 # ------------------------------------------------------------------ validation
