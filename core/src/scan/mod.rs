@@ -517,7 +517,9 @@ impl ScanState {
                 actual: inputs.len(),
             });
         }
-        let n = out.len();
+        // The first input sets the length: the others must match it, and
+        // `out` must match it (an error names whichever is off).
+        let n = inputs.first().map_or(out.len(), |x| x.len());
         for x in inputs {
             if x.len() != n {
                 return Err(Error::LengthMismatch {
