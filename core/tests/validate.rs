@@ -109,6 +109,31 @@ proptest! {
     }
 
     #[test]
+    fn unique_on_sorted_columns_matches_the_naive_loop(
+        mut x in prop::collection::vec(-30i32..30, 0..3000),
+        desc in any::<bool>(),
+        nan_every in 0usize..50,
+        max in 0usize..12,
+    ) {
+        // Sorted data takes the linear path; NaN anywhere must not break it.
+        x.sort_unstable();
+        if desc {
+            x.reverse();
+        }
+        let mut f: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+        if nan_every > 0 {
+            for v in f.iter_mut().step_by(nan_every) {
+                *v = f64::NAN;
+            }
+        }
+        let t = Table::new().with("x", Column::F64(&f));
+        let rep = validate(&t, &RuleSet::new().with("x", Rule::Unique), max).unwrap();
+        let exp = naive(&f, &Rule::Unique);
+        prop_assert_eq!(rep.results[0].n_failed, exp.len() as u64);
+        prop_assert_eq!(&rep.results[0].failed_rows, &exp[..exp.len().min(max)].to_vec());
+    }
+
+    #[test]
     fn f32_and_i64_columns_agree_with_f64(x in prop::collection::vec(-50i64..50, 0..3000)) {
         let f: Vec<f64> = x.iter().map(|&v| v as f64).collect();
         let g: Vec<f32> = x.iter().map(|&v| v as f32).collect();

@@ -232,8 +232,38 @@ fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
     outs
 }
 
+/// Duplicates of a column whose present values are sorted (either way):
+/// equal values are neighbours, so each present value equal to the previous
+/// present one fails (the 2nd and later occurrences, as in the general
+/// case). `None` as soon as the order breaks.
+fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
+    let mut out = Outcome::default();
+    let mut prev: Option<u64> = None;
+    let mut dir = std::cmp::Ordering::Equal;
+    for (i, v) in x.iter().enumerate() {
+        if v.missing() {
+            continue;
+        }
+        let k = v.key();
+        if let Some(p) = prev {
+            match k.cmp(&p) {
+                std::cmp::Ordering::Equal => out.record(i, v.f(), max),
+                d if dir == std::cmp::Ordering::Equal => dir = d,
+                d if d != dir => return None,
+                _ => {}
+            }
+        }
+        prev = Some(k);
+    }
+    Some(out)
+}
+
 /// Duplicates by sorting keys; failing rows found in a second, row-order pass.
+/// A column that is already sorted (ids, timestamps) takes one linear pass.
 fn unique<V: Value>(x: &[V], max: usize) -> Outcome {
+    if let Some(out) = unique_if_sorted(x, max) {
+        return out;
+    }
     let mut keys: Vec<u64> = x.iter().filter(|v| !v.missing()).map(|v| v.key()).collect();
     keys.sort_unstable();
     let mut out = Outcome::default();
