@@ -44,12 +44,21 @@ where
         return map(lo);
     }
     let mid = lo + (hi - lo) / 2;
-    let (a, b) = join(
-        || node(lo, mid, map, combine),
-        || node(mid, hi, map, combine),
-    );
+    // Small subtrees run on the calling thread: a task per block would cost
+    // more than the block. The tree, and so the result, is the same.
+    let (a, b) = if hi - lo <= SEQUENTIAL_BLOCKS {
+        (node(lo, mid, map, combine), node(mid, hi, map, combine))
+    } else {
+        join(
+            || node(lo, mid, map, combine),
+            || node(mid, hi, map, combine),
+        )
+    };
     combine(a, b)
 }
+
+/// Subtrees of at most this many blocks are not split across threads.
+const SEQUENTIAL_BLOCKS: usize = 16;
 
 /// Runs two closures, in parallel when the `parallel` feature is on.
 #[cfg(feature = "parallel")]
