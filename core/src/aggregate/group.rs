@@ -154,15 +154,20 @@ impl Agg for PowerSum {
 /// Sum and count.
 struct SumCount;
 impl Agg for SumCount {
-    type Acc = (f64, u64);
-    const INIT: (f64, u64) = (0.0, 0);
+    /// Sum and count, both `f64` (exact counts below 2^53): two float adds
+    /// per row, no integer/float mix.
+    type Acc = (f64, f64);
+    const INIT: (f64, f64) = (0.0, 0.0);
     #[inline(always)]
-    fn add(&self, _: usize, acc: &mut (f64, u64), v: f64) {
-        let obs = !v.is_nan();
-        acc.0 += if obs { v } else { 0.0 };
-        acc.1 += obs as u64;
+    fn add(&self, _: usize, acc: &mut (f64, f64), v: f64) {
+        // A branch, not a select: missing values are rare, and the branch
+        // skips the read-modify-write of the accumulator.
+        if !v.is_nan() {
+            acc.0 += v;
+            acc.1 += 1.0;
+        }
     }
-    fn merge(a: &mut (f64, u64), b: &(f64, u64)) {
+    fn merge(a: &mut (f64, f64), b: &(f64, f64)) {
         a.0 += b.0;
         a.1 += b.1;
     }
@@ -265,11 +270,11 @@ fn finish<T: Float, A>(acc: Vec<A>, f: impl Fn(&A) -> f64) -> Vec<T> {
     acc.iter().map(|a| T::from_f64(f(a))).collect()
 }
 
-fn mean_of(a: &(f64, u64)) -> f64 {
-    if a.1 == 0 {
+fn mean_of(a: &(f64, f64)) -> f64 {
+    if a.1 == 0.0 {
         f64::NAN
     } else {
-        a.0 / a.1 as f64
+        a.0 / a.1
     }
 }
 
@@ -328,7 +333,7 @@ group_fn!(
     /// assert_eq!(group_count(&[1.0_f32, f32::NAN, 3.0], &[0_i32, 0, 2], None)?, vec![1.0, 0.0, 1.0]);
     /// # Ok::<(), ferroscore::Error>(())
     /// ```
-    group_count, SumCount, |a| a.1 as f64
+    group_count, SumCount, |a| a.1
 );
 
 group_fn!(
