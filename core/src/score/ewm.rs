@@ -346,15 +346,18 @@ impl EwmVarState {
                 self.sum_wt2 *= f * f;
                 self.old_wt *= f;
                 if obs {
+                    // One reciprocal of the weights (not on the mean's
+                    // dependency chain) instead of two divisions on it.
+                    let r = 1.0 / (self.old_wt + new_wt);
                     let old_mean = self.mean;
                     if self.mean != v {
-                        self.mean = (self.old_wt * old_mean + new_wt * v) / (self.old_wt + new_wt);
+                        self.mean = (self.old_wt * old_mean + new_wt * v) * r;
                     }
                     let d_old = old_mean - self.mean;
                     let d_new = v - self.mean;
                     self.cov = (self.old_wt * (self.cov + d_old * d_old)
                         + new_wt * (d_new * d_new))
-                        / (self.old_wt + new_wt);
+                        * r;
                     self.sum_wt += new_wt;
                     self.sum_wt2 += new_wt * new_wt;
                     self.old_wt += new_wt;
