@@ -112,8 +112,8 @@ OVERHEAD = {
     "ferroscore sum": ("import ferroscore as fs", "fs.sum(x)"),
     "numpy cumsum": ("import numpy as np", "np.cumsum(x)"),
     "numpy sum": ("", "x.sum()"),
-    "bottleneck move_mean": ("import bottleneck as bn", "bn.move_mean(x, 3)"),
-    "numbagg move_mean": ("import numbagg as nb; nb.move_mean(x, 3)", "nb.move_mean(x, 3)"),
+    "bottleneck move_mean": ("import bottleneck as bn", "bn.move_mean(x, 1)"),
+    "numbagg move_mean": ("import numbagg as nb; nb.move_mean(x, 1)", "nb.move_mean(x, 1)"),
     "pandas rolling mean": ("import pandas as pd; s = pd.Series(x)", "s.rolling(3).mean()"),
     "polars rolling_mean": ("import polars as pl; s = pl.Series(x)", "s.rolling_mean(3)"),
 }
@@ -184,6 +184,8 @@ def main() -> None:
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--families", default="seed,reduce,rolling,ewm,group,validate")
     ap.add_argument("--out", default=str(HERE.parent / "results" / "python.json"))
+    ap.add_argument("--merge", action="store_true",
+                    help="re-run only --families/--variants and replace their rows in --out")
     a = ap.parse_args()
     sizes = [int(float(s)) for s in a.sizes.split(",")]
     dtypes = a.dtypes.split(",")
@@ -205,6 +207,13 @@ def main() -> None:
                     if "median_s" in row:
                         print(f"{family:9} {row['kernel']:15} {variant:17} n={row['n']:<9} {row['dtype']} "
                               f"{row['median_s'] * 1e3:10.2f} ms {row['median_s'] / row['n'] * 1e9:8.2f} ns/el", flush=True)
+    if a.merge and Path(a.out).exists():
+        old = json.loads(Path(a.out).read_text())
+        redone = {(r["variant"], r["family"]) for r in rows}
+        old["rows"] = [r for r in old["rows"] if (r["variant"], r["family"]) not in redone] + rows
+        Path(a.out).write_text(json.dumps(old, indent=1))
+        print(f"merged into {a.out}")
+        return
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(),
