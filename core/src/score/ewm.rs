@@ -355,9 +355,8 @@ impl EwmVarState {
                     }
                     let d_old = old_mean - self.mean;
                     let d_new = v - self.mean;
-                    self.cov = (self.old_wt * (self.cov + d_old * d_old)
-                        + new_wt * (d_new * d_new))
-                        * r;
+                    self.cov =
+                        (self.old_wt * (self.cov + d_old * d_old) + new_wt * (d_new * d_new)) * r;
                     self.sum_wt += new_wt;
                     self.sum_wt2 += new_wt * new_wt;
                     self.old_wt += new_wt;
