@@ -456,8 +456,11 @@ pub fn rolling_into<T: Float>(
 /// rolling pass over threads, or None when one pass is better.
 #[cfg(feature = "parallel")]
 fn chunk_step(n: usize, w: usize) -> Option<usize> {
+    if n < (1 << 16) || n / 4 < w {
+        return None;
+    }
     let threads = rayon::current_num_threads();
-    if threads < 2 || n < (1 << 16) || n / 4 < w {
+    if threads < 2 {
         return None;
     }
     let per = n.div_ceil(threads);

@@ -279,7 +279,6 @@ impl<const VAR: bool> Moments<VAR> {
     /// The statistic of the window ending at the last pushed (or absent) row;
     /// `xi` is the value the z-score is taken of.
     pub(super) fn value(&mut self, stat: Stat, xi: f64) -> f64 {
-        self.grow_inv(0);
         let (w, off) = (self.w, self.off);
         let mut win = Win {
             fin: self.pre,
@@ -305,7 +304,11 @@ impl<const VAR: bool> Moments<VAR> {
         while i < x.len() {
             self.next_slot();
             let seg = (w - self.off).min(x.len() - i);
-            self.grow_inv(seg);
+            // The table pays off over many rows; `recip` computes the same
+            // `1 / n` on the fly when it is missing (same bits).
+            if seg >= 64 {
+                self.grow_inv(seg);
+            }
             let (xs, xos) = (&x[i..i + seg], &xo[i..i + seg]);
             let first = self.cur.len();
             self.cur.extend(xs.iter().map(|v| v.to_f64()));
