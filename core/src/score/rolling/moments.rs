@@ -242,6 +242,7 @@ impl<const VAR: bool> Moments<VAR> {
         // `v - v == 0` is `v.is_finite()`; written so because LLVM compiles
         // `is_finite` here to an AVX "not equal" compare that valgrind 3.19
         // emulates wrongly for NaN, which hid value checks under valgrind.
+        #[allow(clippy::eq_op)] // `v - v` on purpose (see above)
         let d = |v: f64| if v - v == 0.0 { (1, v - k) } else { (0, 0.0) };
         let mut acc = Fin::default();
         let fins = &mut sfx.fin[..n];
