@@ -170,3 +170,23 @@ cum_fns!(
     /// ```
     drawdown, drawdown_into, CumKind::Drawdown
 );
+
+impl super::Snapshot for CumState {
+    fn save(&self) -> Vec<f64> {
+        vec![
+            self.acc,
+            self.comp,
+            f64::from(u8::from(self.seen)),
+            f64::from(u8::from(self.poisoned)),
+        ]
+    }
+
+    fn load(&mut self, data: &[f64]) -> Result<()> {
+        super::snapshot_len(data, 4)?;
+        self.acc = data[0];
+        self.comp = data[1];
+        self.seen = data[2] != 0.0;
+        self.poisoned = data[3] != 0.0;
+        Ok(())
+    }
+}

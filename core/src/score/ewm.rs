@@ -514,3 +514,61 @@ pub fn ewm_std<T: Float>(x: &[T], opts: &EwmOptions) -> Result<Vec<T>> {
 pub fn ewm_std_into<T: Float>(x: &[T], opts: &EwmOptions, out: &mut [T]) -> Result<()> {
     EwmVarState::new(opts, true)?.update_into(x, out)
 }
+
+/// A count stored in a snapshot (exact below 2^53).
+fn count_of(v: f64) -> Result<usize> {
+    if v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 {
+        Ok(v as usize)
+    } else {
+        Err(Error::invalid(
+            "state",
+            format!("a count must be a whole number, got {v}"),
+        ))
+    }
+}
+
+impl super::Snapshot for EwmMeanState {
+    fn save(&self) -> Vec<f64> {
+        vec![
+            self.ws,
+            self.sw,
+            self.mean,
+            self.nobs as f64,
+            self.last_time.unwrap_or(f64::NAN),
+        ]
+    }
+
+    fn load(&mut self, data: &[f64]) -> Result<()> {
+        super::snapshot_len(data, 5)?;
+        self.nobs = count_of(data[3])?;
+        self.ws = data[0];
+        self.sw = data[1];
+        self.mean = data[2];
+        self.last_time = Some(data[4]).filter(|t| !t.is_nan());
+        Ok(())
+    }
+}
+
+impl super::Snapshot for EwmVarState {
+    fn save(&self) -> Vec<f64> {
+        vec![
+            self.mean,
+            self.cov,
+            self.sum_wt,
+            self.sum_wt2,
+            self.old_wt,
+            self.nobs as f64,
+        ]
+    }
+
+    fn load(&mut self, data: &[f64]) -> Result<()> {
+        super::snapshot_len(data, 6)?;
+        self.nobs = count_of(data[5])?;
+        self.mean = data[0];
+        self.cov = data[1];
+        self.sum_wt = data[2];
+        self.sum_wt2 = data[3];
+        self.old_wt = data[4];
+        Ok(())
+    }
+}

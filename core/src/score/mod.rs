@@ -39,6 +39,41 @@ pub use cumulative::{cummax_into, cummin_into, cumsum_into, drawdown_into};
 
 use crate::{Float, Result};
 
+/// A state's carried values as plain numbers, and back: what bindings store
+/// when they pickle or serialize a resumable state. `load` replaces a state
+/// with the saved one; it expects a state built with the same options.
+///
+/// ```
+/// use ferroscore::score::{RollingKind, RollingOptions, RollingState, Scan, Snapshot};
+/// let o = RollingOptions::new(3);
+/// let x = [1.0_f64, 5.0, 2.0, 8.0, 3.0];
+/// let mut a = RollingState::new(RollingKind::Mean, &o)?;
+/// a.update(&x[..4])?;
+/// let mut b = RollingState::new(RollingKind::Mean, &o)?;
+/// b.load(&a.save())?;
+/// assert_eq!(a.update(&x[4..])?, b.update(&x[4..])?);
+/// # Ok::<(), ferroscore::Error>(())
+/// ```
+pub trait Snapshot {
+    /// The carried values.
+    fn save(&self) -> Vec<f64>;
+    /// Replaces this state with the one `save` described.
+    fn load(&mut self, data: &[f64]) -> Result<()>;
+}
+
+/// Checks a snapshot's length.
+fn snapshot_len(data: &[f64], n: usize) -> Result<()> {
+    if data.len() == n {
+        Ok(())
+    } else {
+        Err(crate::Error::LengthMismatch {
+            name: "state",
+            expected: n,
+            actual: data.len(),
+        })
+    }
+}
+
 /// A resumable scan: a state that turns each chunk of a series into the
 /// matching chunk of output.
 ///

@@ -161,3 +161,15 @@ pub fn score_series<T: Float>(x: &[T], opts: &ScoreOptions) -> Result<Vec<T>> {
 pub fn score_series_into<T: Float>(x: &[T], opts: &ScoreOptions, out: &mut [T]) -> Result<()> {
     ScoreState::new(opts)?.update_into(x, out)
 }
+
+impl super::Snapshot for ScoreState {
+    fn save(&self) -> Vec<f64> {
+        vec![self.s]
+    }
+
+    fn load(&mut self, data: &[f64]) -> Result<()> {
+        super::snapshot_len(data, 1)?;
+        self.s = data[0];
+        Ok(())
+    }
+}

@@ -39,6 +39,8 @@ pub(super) struct MinMax<const MAX: bool> {
     pre: Ext,
     /// The previous complete block's suffix extremes, one per offset.
     prev: Option<Vec<Ext>>,
+    /// The previous complete block's values (for a state's snapshot).
+    prev_vals: Vec<f64>,
 }
 
 /// The extreme of two values, ignoring NaN (NaN only when both are NaN).
@@ -89,6 +91,7 @@ impl<const MAX: bool> MinMax<MAX> {
             cur: Vec::new(),
             pre: EMPTY,
             prev: None,
+            prev_vals: Vec::new(),
         }
     }
 
@@ -126,9 +129,22 @@ impl<const MAX: bool> MinMax<MAX> {
             *s = acc;
         }
         self.prev = Some(sfx);
+        std::mem::swap(&mut self.prev_vals, &mut self.cur);
         self.cur.clear();
         self.off = 0;
         self.pre = EMPTY;
+    }
+
+    /// The values to replay into a fresh state to rebuild this one: the
+    /// previous block (so the replay starts on a block boundary) and the
+    /// current one.
+    pub(super) fn replay(&self) -> Vec<f64> {
+        let prev = if self.prev.is_some() {
+            &self.prev_vals[..]
+        } else {
+            &[]
+        };
+        prev.iter().chain(&self.cur).copied().collect()
     }
 
     /// The statistic of the window ending at the last pushed (or absent) row.

@@ -390,6 +390,38 @@ fn run<T: Float, A: Push>(
     }
 }
 
+impl super::Snapshot for RollingState {
+    /// The values that rebuild the state when replayed: at most two windows.
+    fn save(&self) -> Vec<f64> {
+        match &self.acc {
+            Acc::Sum(a) => a.replay(),
+            Acc::Var(a) => a.replay(),
+            Acc::Min(a) => a.replay(),
+            Acc::Max(a) => a.replay(),
+            Acc::Order(_) => self.window.values(),
+        }
+    }
+
+    fn load(&mut self, data: &[f64]) -> Result<()> {
+        if data.len() > 2 * self.opts.window {
+            return Err(Error::invalid(
+                "state",
+                format!(
+                    "a rolling state of window {} holds at most {} values, got {}",
+                    self.opts.window,
+                    2 * self.opts.window,
+                    data.len()
+                ),
+            ));
+        }
+        let mut fresh = RollingState::build(self.kind, &self.opts)?;
+        let mut out = vec![0.0; data.len()];
+        fresh.drive(data, 0, 0, 0, &mut out);
+        *self = fresh;
+        Ok(())
+    }
+}
+
 impl Scan for RollingState {
     fn update_into<T: Float>(&mut self, x: &[T], out: &mut [T]) -> Result<()> {
         check_out(x.len(), out.len())?;

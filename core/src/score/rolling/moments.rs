@@ -177,6 +177,14 @@ impl<const VAR: bool> Moments<VAR> {
         self.run(&[v], &[v], &mut out, stat);
     }
 
+    /// The values to replay into a fresh state to rebuild this one: the
+    /// previous block (so the replay starts on a block boundary, where the
+    /// arithmetic of every row is fixed) and the current one.
+    pub(super) fn replay(&self) -> Vec<f64> {
+        let prev = self.prev.as_ref().map_or(&[][..], |p| &p.vals[..]);
+        prev.iter().chain(&self.cur).copied().collect()
+    }
+
     /// Moves the window's end one row past the data (centered windows).
     pub(super) fn push_absent(&mut self) {
         self.next_slot();

@@ -79,4 +79,12 @@ impl Window {
         self.len -= 1;
         Some(old)
     }
+
+    /// The live values, oldest first.
+    pub(super) fn values(&self) -> Vec<f64> {
+        let cap = self.buf.len();
+        (0..self.len)
+            .map(|i| self.buf[(self.start + i) % cap])
+            .collect()
+    }
 }
