@@ -2,6 +2,7 @@
 //! kernel's validated options, runs them one-shot on 1-D/2-D arrays, and
 //! keeps resumable per-lane states for chunked input.
 
+use ferroscore::score::Snapshot;
 use ferroscore::score::{
     cummax_into, cummin_into, cumsum_into, drawdown_into, ewm_mean_into, ewm_mean_times_into,
     ewm_std_into, ewm_var_into, rolling_into, score_series_into, CumKind, CumState, EwmMeanState,
@@ -50,6 +51,28 @@ enum State {
     EwmVar(EwmVarState),
     Rolling(Box<RollingState>),
     Cum(CumState),
+}
+
+impl Snapshot for State {
+    fn save(&self) -> Vec<f64> {
+        match self {
+            State::Score(s) => s.save(),
+            State::EwmMean(s) => s.save(),
+            State::EwmVar(s) => s.save(),
+            State::Rolling(s) => s.save(),
+            State::Cum(s) => s.save(),
+        }
+    }
+
+    fn load(&mut self, data: &[f64]) -> ferroscore::Result<()> {
+        match self {
+            State::Score(s) => s.load(data),
+            State::EwmMean(s) => s.load(data),
+            State::EwmVar(s) => s.load(data),
+            State::Rolling(s) => s.load(data),
+            State::Cum(s) => s.load(data),
+        }
+    }
 }
 
 impl Scan for State {
@@ -366,6 +389,33 @@ impl Kernel {
         self.states = None;
     }
 
+    /// The carried state of each lane as plain numbers (None before the
+    /// first `update`): what pickling stores.
+    fn save(&self) -> Option<Vec<Vec<f64>>> {
+        self.states
+            .as_ref()
+            .map(|st| st.iter().map(Snapshot::save).collect())
+    }
+
+    /// Restores what `save` returned (for a kernel with the same options).
+    fn load(&mut self, lanes: Option<Vec<Vec<f64>>>) -> PyResult<()> {
+        self.states = match lanes {
+            None => None,
+            Some(lanes) => Some(
+                lanes
+                    .iter()
+                    .map(|data| {
+                        let mut st = self.spec.state()?;
+                        st.load(data)?;
+                        Ok(st)
+                    })
+                    .collect::<ferroscore::Result<Vec<_>>>()
+                    .map_err(to_py)?,
+            ),
+        };
+        Ok(())
+    }
+
     /// The kernel's name (`rolling_mean`, ...).
     #[getter]
     fn name(&self) -> &str {
@@ -385,7 +435,7 @@ impl Kernel {
     /// Pickling is not supported for carried state (see the docs).
     fn __reduce__<'py>(&self, _py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         Err(pyo3::exceptions::PyTypeError::new_err(
-            "ferroscore kernels are not picklable yet",
+            "a raw Kernel does not pickle: pickle the state objects (fs.Rolling, fs.EwmMean, ...)",
         ))
     }
 }

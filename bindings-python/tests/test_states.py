@@ -60,8 +60,25 @@ def test_centered_window_is_not_resumable():
         fs.Kernel.rolling("mean", 3, None, True, 1, None, "linear", True).update(np.zeros(3))
 
 
-def test_states_refuse_pickle_with_a_clear_error():
+@pytest.mark.parametrize("make,whole", STATES)
+def test_states_pickle_mid_series(make, whole):
     import pickle
 
-    with pytest.raises(TypeError, match="cannot be pickled"):
-        pickle.dumps(fs.EwmMean(alpha=0.5))
+    x = make_series(2000, 12, nan_frac=0.1)
+    st = make()
+    a = st.update(x[:777])
+    st = pickle.loads(pickle.dumps(st))  # shipped to another process, say
+    b = st.update(x[777:])
+    np.testing.assert_array_equal(np.concatenate([a, b]), whole(x))
+    fresh = pickle.loads(pickle.dumps(make()))  # before any update
+    np.testing.assert_array_equal(fresh.update(x), whole(x))
+
+
+def test_2d_state_pickles_per_lane():
+    import pickle
+
+    x = make_series(400, 13).reshape(4, 100)
+    st = fs.Rolling("median", 7, 1)
+    a = st.update(x[:, :30])
+    st = pickle.loads(pickle.dumps(st))
+    np.testing.assert_array_equal(np.concatenate([a, st.update(x[:, 30:])], axis=1), fs.rolling_median(x, 7, 1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from . import _ferroscore as _native
 from ._api import _prepare
@@ -38,9 +38,18 @@ class _State:
         return f"{type(self).__name__}({self._args})"
 
     def __reduce__(self) -> Any:
-        raise TypeError(f"{type(self).__name__} cannot be pickled yet (its carried state is native)")
+        # The constructor's arguments and the carried state as numbers
+        # (Dask, Spark and Ray ship states between processes this way).
+        return (_restore, (type(self), self._kw, self._kernel.save()))
 
     _args = ""
+    _kw: Dict[str, Any] = {}
+
+
+def _restore(cls: Any, kw: Dict[str, Any], saved: Any) -> Any:
+    obj = cls(**kw)
+    obj._kernel.load(saved)
+    return obj
 
 
 class ScoreSeries(_State):
@@ -53,6 +62,7 @@ class ScoreSeries(_State):
     """
 
     def __init__(self, up: float = 0.9, down: float = 0.5, init: float = 0.0, *, skipna: bool = True) -> None:
+        self._kw = dict(up=up, down=down, init=init, skipna=skipna)
         self._kernel = _native.Kernel.score(up, down, init, skipna)
         self._args = f"up={up!r}, down={down!r}, init={init!r}, skipna={skipna!r}"
 
@@ -72,6 +82,10 @@ class _Ewm(_State):
         min_periods: int = 0,
         bias: bool = False,
     ) -> None:
+        self._kw = dict(
+            alpha=alpha, span=span, com=com, halflife=halflife, adjust=adjust,
+            ignore_na=ignore_na, min_periods=min_periods, bias=bias,
+        )
         self._kernel = _native.Kernel.ewm(
             self._stat, alpha, span, com, halflife, adjust, ignore_na, min_periods, bias
         )
@@ -126,6 +140,10 @@ class Rolling(_State):
         interpolation: str = "linear",
         skipna: bool = True,
     ) -> None:
+        self._kw = dict(
+            stat=stat, window=window, min_periods=min_periods, ddof=ddof, q=q,
+            interpolation=interpolation, skipna=skipna,
+        )
         self._kernel = _native.Kernel.rolling(stat, window, min_periods, False, ddof, q, interpolation, skipna)
         self._args = f"{stat!r}, window={window!r}, min_periods={min_periods!r}"
 
@@ -140,6 +158,7 @@ class Cumulative(_State):
     """
 
     def __init__(self, stat: str, *, skipna: bool = True) -> None:
+        self._kw = dict(stat=stat, skipna=skipna)
         self._kernel = _native.Kernel.cumulative(stat, skipna)
         self._args = f"{stat!r}, skipna={skipna!r}"
 
