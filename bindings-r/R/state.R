@@ -1,6 +1,13 @@
 # Resumable scan states: an external pointer to the core's state, wrapped in a
 # list of class "ferroscore_state". A state is a reference: state_update()
 # moves it on in place (use state_copy() to branch).
+#
+# A kernel state's list also holds its kernel's options and an environment
+# with the live pointer and the state's carried values as plain numbers (the
+# core's Snapshot), saved at creation and after every update. After
+# saveRDS()/readRDS() the pointer is null: the state is built again from the
+# options and loaded from the numbers on first use, so it resumes where it
+# stopped.
 
 .state_ctors <- list(
   score_series = function(up = 0.9, down = 0.5, init = 0, na_rm = TRUE)
@@ -70,13 +77,36 @@ scan_state <- function(kernel, ...) {
     .fs_arg_error("q", "is required", call)
   ptr <- do.call(ctor, args)
   if (inherits(ptr, "ferroscore_rs_error")) .fs_abort(ptr, call)
-  structure(list(ptr = ptr, kernel = kernel), class = "ferroscore_state")
+  .kernel_state_obj(kernel, args, ptr)
 }
 
+.kernel_state_obj <- function(kernel, args, ptr) {
+  env <- new.env(parent = emptyenv())
+  env$ptr <- ptr
+  env$saved <- .Call(wrap__fs_state_save, ptr)
+  structure(list(ptr = ptr, kernel = kernel, args = args, env = env),
+            class = "ferroscore_state")
+}
+
+# The live pointer of a kernel state (built again from its options and saved
+# numbers after readRDS()).
 .state_ptr <- function(state, call) {
   if (!inherits(state, "ferroscore_state"))
     .fs_arg_error("state", "must be a state made by scan_state()", call)
-  state$ptr
+  env <- state$env
+  if (!is.environment(env)) return(state$ptr)
+  ptr <- env$ptr
+  if (!isTRUE(.Call(wrap__fs_state_live, ptr))) {
+    ctor <- .state_ctors[[state$kernel]]
+    if (is.null(ctor))
+      .fs_arg_error("state", "must be a state made by scan_state()", call)
+    ptr <- do.call(ctor, state$args)
+    if (inherits(ptr, "ferroscore_rs_error")) .fs_abort(ptr, call)
+    r <- .Call(wrap__fs_state_load, ptr, env$saved)
+    if (inherits(r, "ferroscore_rs_error")) .fs_abort(r, call)
+    env$ptr <- ptr
+  }
+  ptr
 }
 
 state_update <- function(state, x, times = NULL) {
@@ -86,7 +116,13 @@ state_update <- function(state, x, times = NULL) {
       .fs_arg_error("times", "only an ewm_mean state takes times", call)
     return(.scan_state_update(state, x, call))
   }
-  r <- .Call(wrap__fs_state_update, .state_ptr(state, call), x, times)
+  ptr <- .state_ptr(state, call)
+  r <- .Call(wrap__fs_state_update, ptr, x, times)
+  # Saved even after an error: the numbers always follow the live state.
+  if (is.environment(state$env)) {
+    saved <- .Call(wrap__fs_state_save, ptr)
+    if (!inherits(saved, "ferroscore_rs_error")) state$env$saved <- saved
+  }
   if (inherits(r, "ferroscore_rs_error")) .fs_abort(r, call)
   r
 }
@@ -97,13 +133,13 @@ state_copy <- function(state) {
     return(.scan_state_copy(state, call))
   p <- .Call(wrap__fs_state_copy, .state_ptr(state, call))
   if (inherits(p, "ferroscore_rs_error")) .fs_abort(p, call)
-  structure(list(ptr = p, kernel = state$kernel), class = "ferroscore_state")
+  .kernel_state_obj(state$kernel, state$args, p)
 }
 
 print.ferroscore_state <- function(x, ...) {
   ptr <- if (identical(x$kernel, "scan"))
     tryCatch(.scan_state_ptr(x, sys.call()), error = function(e) x$ptr)
-  else x$ptr
+  else tryCatch(.state_ptr(x, sys.call()), error = function(e) x$ptr)
   d <- .Call(wrap__fs_state_describe, ptr)
   if (inherits(d, "ferroscore_rs_error")) d <- "(invalid: saved and reloaded?)"
   cat("<ferroscore_state ", x$kernel, "> ", d, "\n", sep = "")

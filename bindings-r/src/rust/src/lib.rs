@@ -269,6 +269,21 @@ mod exports {
     }
 
     #[extendr]
+    fn fs_state_live(state: Robj) -> Robj {
+        guarded(|| state::is_live(state))
+    }
+
+    #[extendr]
+    fn fs_state_save(state: Robj) -> Robj {
+        guarded(|| state::save(state))
+    }
+
+    #[extendr]
+    fn fs_state_load(state: Robj, data: Robj) -> Robj {
+        guarded(|| state::load(state, data))
+    }
+
+    #[extendr]
     fn fs_state_describe(state: Robj) -> Robj {
         guarded(|| state::describe(state))
     }
@@ -314,6 +329,9 @@ mod exports {
         fn fs_state_cum;
         fn fs_state_update;
         fn fs_state_copy;
+        fn fs_state_live;
+        fn fs_state_save;
+        fn fs_state_load;
         fn fs_state_describe;
         fn fs_validate;
     }

@@ -6,7 +6,7 @@ use crate::kernels::{
 };
 use extendr_api::prelude::*;
 use ferroscore::scan::ScanState;
-use ferroscore::score::{CumState, EwmMeanState, EwmVarState, RollingState, ScoreState};
+use ferroscore::score::{CumState, EwmMeanState, EwmVarState, RollingState, ScoreState, Snapshot};
 
 /// Any scan's state.
 #[derive(Debug, Clone)]
@@ -167,4 +167,57 @@ pub(crate) fn describe(state: Robj) -> BResult<Robj> {
         }
     };
     Ok(s.into())
+}
+
+/// Whether `state` is a state whose pointer is still valid (not one reloaded
+/// by `readRDS()`).
+pub(crate) fn is_live(state: Robj) -> BResult<Robj> {
+    let live = unwrap_state(&state)
+        .map(|p| p.try_addr().is_ok())
+        .unwrap_or(false);
+    Ok(live.into())
+}
+
+/// A kernel state's carried values as plain numbers (the core's `Snapshot`),
+/// which the R object keeps so that it survives `saveRDS()`.
+pub(crate) fn save(state: Robj) -> BResult<Robj> {
+    let ptr = unwrap_state(&state)?;
+    let st = ptr
+        .try_addr()
+        .map_err(|_| arg_err("state", "is no longer valid"))?;
+    let v = match st {
+        State::Score(s) => s.save(),
+        State::EwmMean(s) => s.save(),
+        State::EwmVar(s) => s.save(),
+        State::Rolling(s) => s.save(),
+        State::Cum(s) => s.save(),
+        State::Program(_) => return Err(arg_err("state", "a program's state keeps its own parts")),
+    };
+    // Copied bit for bit (NaN stays NaN: these are not output values).
+    let mut out = Robj::alloc_vector(extendr_ffi::SEXPTYPE::REALSXP, v.len());
+    real_mut(&mut out).copy_from_slice(&v);
+    Ok(out)
+}
+
+/// Loads numbers made by [`save`] into `state`, a fresh state built with the
+/// same options; returns `state`.
+pub(crate) fn load(state: Robj, data: Robj) -> BResult<Robj> {
+    let mut ptr = unwrap_state(&state)?;
+    let bad = || arg_err("state", "has saved values that are not numbers");
+    if data.rtype() != Rtype::Doubles {
+        return Err(bad());
+    }
+    let d = data.as_real_slice().ok_or_else(bad)?;
+    let st = ptr
+        .try_addr_mut()
+        .map_err(|_| arg_err("state", "is no longer valid"))?;
+    match st {
+        State::Score(s) => s.load(d)?,
+        State::EwmMean(s) => s.load(d)?,
+        State::EwmVar(s) => s.load(d)?,
+        State::Rolling(s) => s.load(d)?,
+        State::Cum(s) => s.load(d)?,
+        State::Program(_) => return Err(arg_err("state", "a program's state keeps its own parts")),
+    }
+    Ok(state)
 }
