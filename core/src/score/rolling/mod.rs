@@ -255,10 +255,10 @@ impl RollingState {
             _ => Stat::Zscore { minp, skipna, ddof },
         };
         match (&mut self.acc, self.kind) {
-            (Acc::Sum(acc), _) => run_moments(x, span, out, acc, stat),
-            (Acc::Var(acc), _) => run_moments(x, span, out, acc, stat),
-            (Acc::Min(acc), _) => run_extrema(x, span, out, acc, minp, skipna),
-            (Acc::Max(acc), _) => run_extrema(x, span, out, acc, minp, skipna),
+            (Acc::Sum(acc), _) => run_blocks(x, span, out, acc, stat),
+            (Acc::Var(acc), _) => run_blocks(x, span, out, acc, stat),
+            (Acc::Min(acc), _) => run_blocks(x, span, out, acc, (minp, skipna)),
+            (Acc::Max(acc), _) => run_blocks(x, span, out, acc, (minp, skipna)),
             (Acc::Order(a), RollingKind::Quantile { q, interpolation }) => {
                 go!(a, |a: &Order, _| a.quantile(minp, skipna, q, interpolation))
             }
@@ -292,15 +292,62 @@ struct Span {
     a: usize,
 }
 
-/// The driver of the moment kernels: the warm-up pushes, then a push and an
-/// output per row (one tight loop per block), then an absent row and an
+/// A block accumulator (moments, extremes): rows pushed one by one, or a
+/// run of rows with an output each; `P` is what its statistic needs.
+trait Blocks<P: Copy> {
+    fn push(&mut self, v: f64);
+    fn push_absent(&mut self);
+    /// Pushes `x[i]` and writes the window's statistic (of `xo[i]`) to `out[i]`.
+    fn run_rows<T: Float>(&mut self, x: &[T], xo: &[T], out: &mut [T], p: P);
+    /// The statistic of the window ending at the last push.
+    fn stat(&mut self, p: P, xi: f64) -> f64;
+}
+
+impl<const VAR: bool> Blocks<Stat> for Moments<VAR> {
+    fn push(&mut self, v: f64) {
+        Moments::push(self, v)
+    }
+    fn push_absent(&mut self) {
+        Moments::push_absent(self)
+    }
+    fn run_rows<T: Float>(&mut self, x: &[T], xo: &[T], out: &mut [T], p: Stat) {
+        self.run(x, xo, out, p)
+    }
+    fn stat(&mut self, p: Stat, xi: f64) -> f64 {
+        self.value(p, xi)
+    }
+}
+
+impl<const MAX: bool> Blocks<(usize, bool)> for MinMax<MAX> {
+    fn push(&mut self, v: f64) {
+        MinMax::push(self, v)
+    }
+    fn push_absent(&mut self) {
+        MinMax::push_absent(self)
+    }
+    fn run_rows<T: Float>(
+        &mut self,
+        x: &[T],
+        _: &[T],
+        out: &mut [T],
+        (minp, skipna): (usize, bool),
+    ) {
+        self.run(x, out, minp, skipna)
+    }
+    fn stat(&mut self, (minp, skipna): (usize, bool), _: f64) -> f64 {
+        self.value(minp, skipna)
+    }
+}
+
+/// The driver of the block accumulators: the warm-up pushes, then a push and
+/// an output per row (one tight loop per block), then an absent row and an
 /// output per row for the centered windows' end.
-fn run_moments<T: Float, const VAR: bool>(
+fn run_blocks<T: Float, P: Copy, A: Blocks<P>>(
     x: &[T],
     sp: Span,
     out: &mut [T],
-    acc: &mut Moments<VAR>,
-    stat: Stat,
+    acc: &mut A,
+    p: P,
 ) {
     let n = x.len();
     let (a, lead) = (sp.a, sp.lead);
@@ -315,48 +362,15 @@ fn run_moments<T: Float, const VAR: bool>(
     // Rows whose pushed row is still data.
     let bb = b.min(n.saturating_sub(lead)).max(a);
     let (body, tail) = out.split_at_mut(bb - a);
-    acc.run(
+    acc.run_rows(
         &x[(a + lead).min(n)..(bb + lead).min(n)],
         &x[a..bb],
         body,
-        stat,
+        p,
     );
     for (o, xi) in tail.iter_mut().zip(&x[bb..b]) {
         acc.push_absent();
-        *o = T::from_f64(acc.value(stat, xi.to_f64()));
-    }
-}
-
-/// The driver of the minimum and maximum: as `run_moments`.
-fn run_extrema<T: Float, const MAX: bool>(
-    x: &[T],
-    sp: Span,
-    out: &mut [T],
-    acc: &mut MinMax<MAX>,
-    minp: usize,
-    skipna: bool,
-) {
-    let n = x.len();
-    let (a, lead) = (sp.a, sp.lead);
-    let b = a + out.len();
-    let warm_end = a + lead;
-    for v in &x[sp.first.min(n)..warm_end.min(n)] {
-        acc.push(v.to_f64());
-    }
-    for _ in n.max(sp.first)..warm_end {
-        acc.push_absent();
-    }
-    let bb = b.min(n.saturating_sub(lead)).max(a);
-    let (body, tail) = out.split_at_mut(bb - a);
-    acc.run(
-        &x[(a + lead).min(n)..(bb + lead).min(n)],
-        body,
-        minp,
-        skipna,
-    );
-    for o in tail.iter_mut() {
-        acc.push_absent();
-        *o = T::from_f64(acc.value(minp, skipna));
+        *o = T::from_f64(acc.stat(p, xi.to_f64()));
     }
 }
 
