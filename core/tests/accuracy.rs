@@ -104,3 +104,37 @@ fn group_var_on_a_large_offset_is_exact_to_1e9() {
         assert!(((v - exp) / exp).abs() < 1e-9, "group {k}: {v} vs {exp}");
     }
 }
+
+#[test]
+fn rolling_sum_forgets_a_spike_once_it_leaves_the_window() {
+    // Sliding add/remove sums (pandas, bottleneck) keep the rounding error of
+    // a 1e15 spike forever; ferroscore's windows are sums restarted every
+    // block, and rows whose `total - prefix` would cancel take the previous
+    // block's backward sums. After the spike leaves, every window is within
+    // a few ulps of the exact sum of its own values.
+    let mut rng = Rng::new(17);
+    for w in [7, 100, 1000] {
+        let mut x: Vec<f64> = (0..20 * w).map(|_| rng.normal()).collect();
+        for s in [3 * w + 1, 8 * w + w / 2, 15 * w - 1] {
+            x[s] = 1e15;
+        }
+        let o = ferroscore::score::RollingOptions::new(w);
+        let sums = ferroscore::score::rolling_sum(&x, &o).unwrap();
+        let means = ferroscore::score::rolling_mean(&x, &o).unwrap();
+        for i in w - 1..x.len() {
+            let win = &x[i + 1 - w..=i];
+            if win.contains(&1e15) {
+                continue;
+            }
+            // Naive sum of normals with |x| < 10: its error is ~1e-13.
+            let exp: f64 = win.iter().sum();
+            let scale: f64 = win.iter().map(|v| v.abs()).sum();
+            assert!(
+                (sums[i] - exp).abs() <= 1e-12 * scale,
+                "w={w} row {i}: {} vs {exp}",
+                sums[i]
+            );
+            assert!((means[i] - exp / w as f64).abs() <= 1e-12 * scale / w as f64);
+        }
+    }
+}

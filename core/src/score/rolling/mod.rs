@@ -3,6 +3,7 @@
 mod minmax;
 mod moments;
 mod order;
+mod sums;
 mod window;
 
 use super::Scan;
@@ -12,6 +13,7 @@ use minmax::MinMax;
 use moments::{Moments, Stat};
 use order::Order;
 use std::str::FromStr;
+use sums::{Sums, Want};
 use window::Window;
 
 /// How a quantile falls between two data points (pandas' `interpolation`).
@@ -168,7 +170,7 @@ impl RollingOptions {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Acc {
-    Sum(Moments<false>),
+    Sum(Sums),
     Var(Moments<true>),
     Min(MinMax<false>),
     Max(MinMax<true>),
@@ -210,7 +212,7 @@ impl RollingState {
         kind.validate()?;
         let w = opts.window;
         let acc = match kind {
-            RollingKind::Sum | RollingKind::Mean => Acc::Sum(Moments::new(w, opts.skipna)),
+            RollingKind::Sum | RollingKind::Mean => Acc::Sum(Sums::new(w, opts.skipna)),
             RollingKind::Var | RollingKind::Std | RollingKind::Zscore => {
                 Acc::Var(Moments::new(w, opts.skipna))
             }
@@ -255,7 +257,13 @@ impl RollingState {
             _ => Stat::Zscore { minp, skipna, ddof },
         };
         match (&mut self.acc, self.kind) {
-            (Acc::Sum(acc), _) => run_blocks(x, span, out, acc, stat),
+            (Acc::Sum(acc), kind) => {
+                let want = Want {
+                    mean: kind == RollingKind::Mean,
+                    minp,
+                };
+                run_blocks(x, span, out, acc, want)
+            }
             (Acc::Var(acc), _) => run_blocks(x, span, out, acc, stat),
             (Acc::Min(acc), _) => run_blocks(x, span, out, acc, (minp, skipna)),
             (Acc::Max(acc), _) => run_blocks(x, span, out, acc, (minp, skipna)),
@@ -315,6 +323,21 @@ impl<const VAR: bool> Blocks<Stat> for Moments<VAR> {
     }
     fn stat(&mut self, p: Stat, xi: f64) -> f64 {
         self.value(p, xi)
+    }
+}
+
+impl Blocks<Want> for Sums {
+    fn push(&mut self, v: f64) {
+        Sums::push(self, v)
+    }
+    fn push_absent(&mut self) {
+        Sums::push_absent(self)
+    }
+    fn run_rows<T: Float>(&mut self, x: &[T], _: &[T], out: &mut [T], want: Want) {
+        self.run(x, out, want)
+    }
+    fn stat(&mut self, want: Want, _: f64) -> f64 {
+        self.value(want)
     }
 }
 
