@@ -115,8 +115,8 @@ def numbagg_impl(family: str) -> Impl:
 
     if family == "rolling":
         return {
-            "rolling_mean": lambda d: nb.move_mean(d["x"], W),
-            "rolling_std": lambda d: nb.move_std(d["x"], W),
+            "rolling_mean": lambda d: nb.move_mean(d["x"], window=W),
+            "rolling_std": lambda d: nb.move_std(d["x"], window=W),
         }
     if family == "ewm":
         return {

@@ -171,7 +171,7 @@ impl RollingOptions {
 #[derive(Debug, Clone, PartialEq)]
 enum Acc {
     Sum(Sums),
-    Var(Moments<true>),
+    Var(Moments),
     Min(MinMax<false>),
     Max(MinMax<true>),
     Order(Order),
@@ -250,8 +250,6 @@ impl RollingState {
             };
         }
         let stat = match self.kind {
-            RollingKind::Sum => Stat::Sum { minp, skipna },
-            RollingKind::Mean => Stat::Mean { minp, skipna },
             RollingKind::Var => Stat::Var { minp, skipna, ddof },
             RollingKind::Std => Stat::Std { minp, skipna, ddof },
             _ => Stat::Zscore { minp, skipna, ddof },
@@ -311,7 +309,7 @@ trait Blocks<P: Copy> {
     fn stat(&mut self, p: P, xi: f64) -> f64;
 }
 
-impl<const VAR: bool> Blocks<Stat> for Moments<VAR> {
+impl Blocks<Stat> for Moments {
     fn push(&mut self, v: f64) {
         Moments::push(self, v)
     }

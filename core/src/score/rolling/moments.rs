@@ -1,4 +1,5 @@
-//! Sum, mean, variance, standard deviation and z-score over a window.
+//! Variance, standard deviation and z-score over a window (sum and mean:
+//! `sums.rs`).
 //!
 //! The rows are cut into blocks of `w` rows counted from the first row of
 //! the series. A trailing window of `w` rows ending at offset `o` of block
@@ -8,21 +9,20 @@
 //! block is complete. Every window's statistic is therefore a combination of
 //! two fresh sums of at most `w` terms each: no running total is carried
 //! from one window to the next, so nothing drifts and nothing needs a
-//! periodic recompute. The per-row work is three adds, a multiply and a
+//! periodic recompute. The per-row work is a few adds, a multiply and a
 //! table lookup (`1 / n`): no division.
 //!
-//! For the variance both parts are anchored at the same value `k`, the
+//! Both parts are anchored at the same value `k`, the
 //! previous block's last finite value (`d = v - k`), so they add directly,
 //! and `M2 = sum(d^2) - sum(d)^2 / n`. When that subtraction would cancel
 //! more than four digits (the anchor far from the window's values: after a
 //! level shift or an outlier), the row is recomputed exactly by two passes
 //! over the window. On 1e9 + N(0, 1) data the rolling variance stays within
 //! 1e-12 of an exact reference (plain add/remove, as in pandas and
-//! bottleneck, is off by 1e-4). Sums and means need no anchor: their sums
-//! are fresh for every window.
+//! bottleneck, is off by 1e-4).
 //!
-//! Infinities and NaN are counted apart, so a window holding +Inf sums to
-//! +Inf and recovers when it leaves. The arithmetic of a row depends only on
+//! Infinities and NaN are counted apart, so a window recovers when an
+//! infinity leaves it. The arithmetic of a row depends only on
 //! its position in its block, so a series fed in chunks gives the same bits
 //! as one call.
 
@@ -34,7 +34,7 @@ struct Fin {
     n: usize,
     /// Sum of `v - k`.
     s1: f64,
-    /// Sum of `(v - k)^2` (only with `VAR`).
+    /// Sum of `(v - k)^2`.
     s2: f64,
 }
 
@@ -58,9 +58,9 @@ struct Suffix {
     any_inf: bool,
 }
 
-/// Running moments of a window; `VAR` also tracks the sum of squares.
+/// Running moments of a window: count, anchored sum and sum of squares.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Moments<const VAR: bool> {
+pub(super) struct Moments {
     w: usize,
     /// Offset of the next row inside the current block.
     off: usize,
@@ -68,7 +68,7 @@ pub(super) struct Moments<const VAR: bool> {
     /// centered window moving past the data) come after every value and
     /// are not stored: offsets `cur.len()..off` are absent.
     cur: Vec<f64>,
-    /// The anchor of the current block (NaN until known; 0 without `VAR`).
+    /// The anchor of the current block (NaN until known).
     k: f64,
     pre: Fin,
     pre_sp: Special,
@@ -87,14 +87,6 @@ pub(super) struct Moments<const VAR: bool> {
 /// Which statistic a window gives, with its options.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Stat {
-    Sum {
-        minp: usize,
-        skipna: bool,
-    },
-    Mean {
-        minp: usize,
-        skipna: bool,
-    },
     Var {
         minp: usize,
         skipna: bool,
@@ -115,11 +107,9 @@ pub(super) enum Stat {
 impl Stat {
     fn skipna(self) -> bool {
         match self {
-            Stat::Sum { skipna, .. }
-            | Stat::Mean { skipna, .. }
-            | Stat::Var { skipna, .. }
-            | Stat::Std { skipna, .. }
-            | Stat::Zscore { skipna, .. } => skipna,
+            Stat::Var { skipna, .. } | Stat::Std { skipna, .. } | Stat::Zscore { skipna, .. } => {
+                skipna
+            }
         }
     }
 }
@@ -138,14 +128,14 @@ struct Win<'a> {
     end: usize,
 }
 
-impl<const VAR: bool> Moments<VAR> {
+impl Moments {
     pub(super) fn new(w: usize, skipna: bool) -> Self {
         Moments {
             skipna,
             w,
             off: 0,
             cur: Vec::new(),
-            k: if VAR { f64::NAN } else { 0.0 },
+            k: f64::NAN,
             pre: Fin::default(),
             pre_sp: Special::default(),
             prev: None,
@@ -170,9 +160,11 @@ impl<const VAR: bool> Moments<VAR> {
     /// Adds the next row (no output).
     pub(super) fn push(&mut self, v: f64) {
         let mut out = [0.0f64];
-        let stat = Stat::Sum {
-            minp: 0,
+        // Never enough values: no statistic is computed.
+        let stat = Stat::Var {
+            minp: usize::MAX,
             skipna: true,
+            ddof: 0,
         };
         self.run(&[v], &[v], &mut out, stat);
     }
@@ -209,15 +201,12 @@ impl<const VAR: bool> Moments<VAR> {
         self.cur.clear();
         let vals = &sfx.vals[..];
         let n = vals.len();
-        let k = if VAR {
-            vals.iter()
-                .rev()
-                .copied()
-                .find(|v| v.is_finite())
-                .unwrap_or(f64::NAN)
-        } else {
-            0.0
-        };
+        let k = vals
+            .iter()
+            .rev()
+            .copied()
+            .find(|v| v.is_finite())
+            .unwrap_or(f64::NAN);
         sfx.k = k;
         // No early exit: these folds vectorize.
         sfx.any_inf = vals.iter().fold(false, |a, v| a | v.is_infinite());
@@ -261,12 +250,12 @@ impl<const VAR: bool> Moments<VAR> {
             f[1] = Fin {
                 n: acc.n + na,
                 s1: acc.s1 + a,
-                s2: if VAR { acc.s2 + a * a } else { 0.0 },
+                s2: acc.s2 + a * a,
             };
             acc = Fin {
                 n: acc.n + na + nb,
                 s1: acc.s1 + (a + b),
-                s2: if VAR { acc.s2 + (a * a + b * b) } else { 0.0 },
+                s2: acc.s2 + (a * a + b * b),
             };
             f[0] = acc;
         }
@@ -278,7 +267,7 @@ impl<const VAR: bool> Moments<VAR> {
             *f0 = Fin {
                 n: acc.n + na,
                 s1: acc.s1 + a,
-                s2: if VAR { acc.s2 + a * a } else { 0.0 },
+                s2: acc.s2 + a * a,
             };
         }
         self.k = k;
@@ -305,7 +294,7 @@ impl<const VAR: bool> Moments<VAR> {
         if let Some(sfx) = self.prev.as_ref().filter(|_| off < w) {
             add_suffix(&mut win, sfx, off);
         }
-        stat_of::<VAR>(stat, &win, &self.inv, xi)
+        stat_of(stat, &win, &self.inv, xi)
     }
 
     /// Pushes `x[i]` and writes the statistic of the window ending there
@@ -324,7 +313,7 @@ impl<const VAR: bool> Moments<VAR> {
             let (xs, xos) = (&x[i..i + seg], &xo[i..i + seg]);
             let first = self.cur.len();
             self.cur.extend(xs.iter().map(|v| v.to_f64()));
-            if VAR && self.k.is_nan() {
+            if self.k.is_nan() {
                 // No anchor yet: the block's first finite value.
                 self.k = self.cur[first..]
                     .iter()
@@ -367,10 +356,6 @@ impl<const VAR: bool> Moments<VAR> {
         }
         // One monomorphic loop per statistic.
         match stat {
-            Stat::Sum { minp, skipna } => go!(|w: &Win, _: &[f64], _| sum::<VAR>(w, minp, skipna)),
-            Stat::Mean { minp, skipna } => {
-                go!(|w: &Win, inv: &[f64], _| mean(w, minp, skipna, inv))
-            }
             Stat::Var { minp, skipna, ddof } => {
                 go!(|w: &Win, inv: &[f64], _| var(w, minp, skipna, ddof, inv))
             }
@@ -405,9 +390,7 @@ impl<const VAR: bool> Moments<VAR> {
                     fin.n += 1;
                     let d = v - k;
                     fin.s1 += d;
-                    if VAR {
-                        fin.s2 += d * d;
-                    }
+                    fin.s2 += d * d;
                 } else if FAST || v.is_nan() {
                     sp.nan += 1;
                 } else if v > 0.0 {
@@ -415,7 +398,7 @@ impl<const VAR: bool> Moments<VAR> {
                 } else {
                     sp.ninf += 1;
                 }
-                if VAR && !v.is_nan() {
+                if !v.is_nan() {
                     if v == last {
                         same += 1;
                     } else {
@@ -507,10 +490,8 @@ fn add_suffix<'a>(win: &mut Win<'a>, sfx: &'a Suffix, j: usize) {
     win.j = j;
 }
 
-fn stat_of<const VAR: bool>(stat: Stat, w: &Win, inv: &[f64], xi: f64) -> f64 {
+fn stat_of(stat: Stat, w: &Win, inv: &[f64], xi: f64) -> f64 {
     match stat {
-        Stat::Sum { minp, skipna } => sum::<VAR>(w, minp, skipna),
-        Stat::Mean { minp, skipna } => mean(w, minp, skipna, inv),
         Stat::Var { minp, skipna, ddof } => var(w, minp, skipna, ddof, inv),
         Stat::Std { minp, skipna, ddof } => var(w, minp, skipna, ddof, inv).sqrt(),
         Stat::Zscore { minp, skipna, ddof } => zscore(w, xi, minp, skipna, ddof, inv),
@@ -523,51 +504,10 @@ fn blocked(w: &Win, minp: usize, skipna: bool) -> bool {
     w.fin.n + w.sp.pinf + w.sp.ninf < minp || (!skipna && w.sp.nan > 0)
 }
 
-/// +Inf, -Inf or NaN when infinities dominate the sum, else None.
-#[inline(always)]
-fn infinite(w: &Win) -> Option<f64> {
-    match (w.sp.pinf > 0, w.sp.ninf > 0) {
-        (false, false) => None,
-        (true, true) => Some(f64::NAN),
-        (true, false) => Some(f64::INFINITY),
-        (false, true) => Some(f64::NEG_INFINITY),
-    }
-}
-
 /// `1 / n` from the table (it covers every reachable count).
 #[inline(always)]
 fn recip(inv: &[f64], n: usize) -> f64 {
     inv.get(n).copied().unwrap_or(1.0 / n as f64)
-}
-
-#[inline(always)]
-fn sum<const VAR: bool>(w: &Win, minp: usize, skipna: bool) -> f64 {
-    if blocked(w, minp, skipna) {
-        return f64::NAN;
-    }
-    if let Some(v) = infinite(w) {
-        return v;
-    }
-    if w.fin.n == 0 {
-        return 0.0;
-    }
-    if VAR {
-        w.fin.n as f64 * w.k + w.fin.s1
-    } else {
-        w.fin.s1
-    }
-}
-
-#[inline(always)]
-fn mean(w: &Win, minp: usize, skipna: bool, inv: &[f64]) -> f64 {
-    if blocked(w, minp, skipna) || w.fin.n + w.sp.pinf + w.sp.ninf == 0 {
-        return f64::NAN;
-    }
-    if let Some(v) = infinite(w) {
-        return v;
-    }
-    // Without VAR the anchor is 0: k + s1 / n is s1 / n.
-    w.k + w.fin.s1 * recip(inv, w.fin.n)
 }
 
 #[inline(always)]
