@@ -170,7 +170,8 @@ impl RollingOptions {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Acc {
-    Sum(Sums),
+    /// Boxed: its two blocks of buffers would make every state large.
+    Sum(Box<Sums>),
     Var(Moments),
     Min(MinMax<false>),
     Max(MinMax<true>),
@@ -212,7 +213,7 @@ impl RollingState {
         kind.validate()?;
         let w = opts.window;
         let acc = match kind {
-            RollingKind::Sum | RollingKind::Mean => Acc::Sum(Sums::new(w, opts.skipna)),
+            RollingKind::Sum | RollingKind::Mean => Acc::Sum(Box::new(Sums::new(w, opts.skipna))),
             RollingKind::Var | RollingKind::Std | RollingKind::Zscore => {
                 Acc::Var(Moments::new(w, opts.skipna))
             }
@@ -260,7 +261,7 @@ impl RollingState {
                     mean: kind == RollingKind::Mean,
                     minp,
                 };
-                run_blocks(x, span, out, acc, want)
+                run_blocks(x, span, out, &mut **acc, want)
             }
             (Acc::Var(acc), _) => run_blocks(x, span, out, acc, stat),
             (Acc::Min(acc), _) => run_blocks(x, span, out, acc, (minp, skipna)),
