@@ -3,17 +3,15 @@
 mod minmax;
 mod moments;
 mod order;
-mod sums;
 mod window;
 
 use super::Scan;
 use crate::error::check_out;
 use crate::{Error, Float, Result};
 use minmax::MinMax;
-use moments::{Moments, Stat};
+use moments::{Moments, Stat, Want};
 use order::Order;
 use std::str::FromStr;
-use sums::{Sums, Want};
 use window::Window;
 
 /// How a quantile falls between two data points (pandas' `interpolation`).
@@ -170,9 +168,9 @@ impl RollingOptions {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Acc {
-    /// Boxed: its two blocks of buffers would make every state large.
-    Sum(Box<Sums>),
-    Var(Moments),
+    // Boxed: their two blocks of buffers would make every state large.
+    Sum(Box<Moments<false>>),
+    Var(Box<Moments<true>>),
     Min(MinMax<false>),
     Max(MinMax<true>),
     Order(Order),
@@ -213,9 +211,11 @@ impl RollingState {
         kind.validate()?;
         let w = opts.window;
         let acc = match kind {
-            RollingKind::Sum | RollingKind::Mean => Acc::Sum(Box::new(Sums::new(w, opts.skipna))),
+            RollingKind::Sum | RollingKind::Mean => {
+                Acc::Sum(Box::new(Moments::new(w, opts.skipna)))
+            }
             RollingKind::Var | RollingKind::Std | RollingKind::Zscore => {
-                Acc::Var(Moments::new(w, opts.skipna))
+                Acc::Var(Box::new(Moments::new(w, opts.skipna)))
             }
             RollingKind::Min => Acc::Min(MinMax::new(w)),
             RollingKind::Max => Acc::Max(MinMax::new(w)),
@@ -251,19 +251,16 @@ impl RollingState {
             };
         }
         let stat = match self.kind {
-            RollingKind::Var => Stat::Var { minp, skipna, ddof },
-            RollingKind::Std => Stat::Std { minp, skipna, ddof },
-            _ => Stat::Zscore { minp, skipna, ddof },
+            RollingKind::Sum => Stat::Sum,
+            RollingKind::Mean => Stat::Mean,
+            RollingKind::Var => Stat::Var,
+            RollingKind::Std => Stat::Std,
+            _ => Stat::Zscore,
         };
+        let want = Want { stat, minp, ddof };
         match (&mut self.acc, self.kind) {
-            (Acc::Sum(acc), kind) => {
-                let want = Want {
-                    mean: kind == RollingKind::Mean,
-                    minp,
-                };
-                run_blocks(x, span, out, &mut **acc, want)
-            }
-            (Acc::Var(acc), _) => run_blocks(x, span, out, acc, stat),
+            (Acc::Sum(acc), _) => run_blocks(x, span, out, &mut **acc, want),
+            (Acc::Var(acc), _) => run_blocks(x, span, out, &mut **acc, want),
             (Acc::Min(acc), _) => run_blocks(x, span, out, acc, (minp, skipna)),
             (Acc::Max(acc), _) => run_blocks(x, span, out, acc, (minp, skipna)),
             (Acc::Order(a), RollingKind::Quantile { q, interpolation }) => {
@@ -310,33 +307,18 @@ trait Blocks<P: Copy> {
     fn stat(&mut self, p: P, xi: f64) -> f64;
 }
 
-impl Blocks<Stat> for Moments {
+impl<const SQ: bool> Blocks<Want> for Moments<SQ> {
     fn push(&mut self, v: f64) {
         Moments::push(self, v)
     }
     fn push_absent(&mut self) {
         Moments::push_absent(self)
     }
-    fn run_rows<T: Float>(&mut self, x: &[T], xo: &[T], out: &mut [T], p: Stat) {
-        self.run(x, xo, out, p)
+    fn run_rows<T: Float>(&mut self, x: &[T], xo: &[T], out: &mut [T], want: Want) {
+        self.run(x, xo, out, want)
     }
-    fn stat(&mut self, p: Stat, xi: f64) -> f64 {
-        self.value(p, xi)
-    }
-}
-
-impl Blocks<Want> for Sums {
-    fn push(&mut self, v: f64) {
-        Sums::push(self, v)
-    }
-    fn push_absent(&mut self) {
-        Sums::push_absent(self)
-    }
-    fn run_rows<T: Float>(&mut self, x: &[T], _: &[T], out: &mut [T], want: Want) {
-        self.run(x, out, want)
-    }
-    fn stat(&mut self, want: Want, _: f64) -> f64 {
-        self.value(want)
+    fn stat(&mut self, want: Want, xi: f64) -> f64 {
+        self.value(want, xi)
     }
 }
 

@@ -1,180 +1,446 @@
-//! Variance, standard deviation and z-score over a window (sum and mean:
-//! `sums.rs`).
+//! Sum, mean, variance, standard deviation and z-score over a window, from
+//! per-block prefix sums.
 //!
 //! The rows are cut into blocks of `w` rows counted from the first row of
-//! the series. A trailing window of `w` rows ending at offset `o` of block
-//! `b` is the *suffix* of block `b - 1` from offset `o + 1` plus the *prefix*
-//! of block `b` up to `o`. The prefix sums grow row by row from the block's
-//! start; the suffix sums of a block are computed once, backwards, when the
-//! block is complete. Every window's statistic is therefore a combination of
-//! two fresh sums of at most `w` terms each: no running total is carried
-//! from one window to the next, so nothing drifts and nothing needs a
-//! periodic recompute. The per-row work is a few adds, a multiply and a
-//! table lookup (`1 / n`): no division.
+//! the series. For each block the state keeps the prefix sums `P[j]` of its
+//! finite values, their counts and (for the variance) their squares. A
+//! trailing window of `w` rows ending at offset `e` of block `b` is rows
+//! `e + 1..w` of block `b - 1` plus rows `0..=e` of block `b`, so its sums
+//! are `T - P[e]` of the previous block (`T` is that block's total) plus
+//! `P[e]` of this block. Both parts are sums of at most `w` terms, restarted
+//! at every block: no running total is carried from block to block, so
+//! errors do not pile up as they do with add/remove updates (pandas,
+//! bottleneck).
 //!
-//! Both parts are anchored at the same value `k`, the
-//! previous block's last finite value (`d = v - k`), so they add directly,
-//! and `M2 = sum(d^2) - sum(d)^2 / n`. When that subtraction would cancel
-//! more than four digits (the anchor far from the window's values: after a
-//! level shift or an outlier), the row is recomputed exactly by two passes
-//! over the window. On 1e9 + N(0, 1) data the rolling variance stays within
-//! 1e-12 of an exact reference (plain add/remove, as in pandas and
+//! `T - P[e]` cancels when the previous block held values much larger than
+//! the part of it left in the window (a spike that has left the window). A
+//! row where `|T - P[e]|` is below `|P[e]| / 65536` uses the previous
+//! block's suffix sums instead, computed backwards once for that block. So
+//! the error a row can inherit from values outside its window stays below
+//! about `1e-11` of the window's own part.
+//!
+//! For the variance each block's sums are anchored at `k`, the previous
+//! block's last finite value (`d = v - k`), and the previous block's part
+//! is moved to this block's anchor (`sum (d + δ)^2 = sum d^2 + δ (2 sum d +
+//! n δ)`). Then `n M2 = n sum d^2 - (sum d)^2`; when that subtraction
+//! cancels more than four digits (the anchor far from the window's values:
+//! after a level shift or an outlier), the row is recomputed exactly by two
+//! passes over its window. On 1e9 + N(0, 1) data the rolling variance stays
+//! within 1e-12 of an exact reference (plain add/remove, as in pandas and
 //! bottleneck, is off by 1e-4).
 //!
-//! Infinities and NaN are counted apart, so a window recovers when an
-//! infinity leaves it. The arithmetic of a row depends only on
-//! its position in its block, so a series fed in chunks gives the same bits
-//! as one call.
+//! Speed comes from two passes per run of rows in a block: the prefix sums
+//! (a dependency chain of one add per two rows, counts in `i32`), then every
+//! row's window in a loop the compiler vectorizes, divisions included; the
+//! rare rows that need a fallback are redone afterwards by the scalar path,
+//! which has the same arithmetic. Infinities (and missing values with
+//! `skipna = false`) are counted per prefix too, but only in blocks that
+//! hold one; their rows take the scalar path. A row's result depends only
+//! on its position in its block and the values of its block and the one
+//! before, so a series fed in chunks, or split over threads, gives the same
+//! bits.
+//!
+//! A block's counts are `i32`: a block holds at most `2^31 - 1` rows, far
+//! beyond what its per-row arrays (20 to 28 bytes a row) fit in memory.
 
 use crate::Float;
 
-/// Count and anchored sums of the finite values of a run of rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Fin {
-    n: usize,
-    /// Sum of `v - k`.
-    s1: f64,
-    /// Sum of `(v - k)^2`.
-    s2: f64,
-}
+/// Counts of missing values, +Inf and -Inf, in that order.
+type Special = [i32; 3];
 
-/// Counts of the non-finite values of a run of rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Special {
-    nan: usize,
-    pinf: usize,
-    ninf: usize,
-}
-
-/// The previous complete block: its values and its suffix sums, one entry
-/// per offset `j` (rows `j..w`), anchored at `k`.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Suffix {
+/// One block's values and prefix sums; `SQ`: also the sums of squares.
+#[derive(Debug, Clone, Default)]
+struct Part<const SQ: bool> {
+    /// Rows stored (absent rows, past the end of a centered series, are not
+    /// stored: they come after every value).
+    len: usize,
+    /// The anchor: 0 for sums; for squares the block's first finite value
+    /// (NaN until known), so that a block's sums depend on its own values
+    /// only (a state rebuilt from its last two blocks gives the same bits).
+    k: f64,
+    /// The values. `vals`, `s`, `q` and `n` are buffers that only grow, so
+    /// that a new block writes into memory already mapped: their first
+    /// `len` entries are the block's.
     vals: Vec<f64>,
-    fin: Vec<Fin>,
-    /// Empty when the block holds only finite values.
-    special: Vec<Special>,
-    k: f64,
-    any_inf: bool,
+    /// `s[j]`: sum of `d = v - k` over the finite values among `vals[..=j]`,
+    /// added in pairs (`s[2i + 1] = s[2i - 1] + (d[2i] + d[2i + 1])`).
+    s: Vec<f64>,
+    /// `q[j]`: the same for `d^2` (only with `SQ`).
+    q: Vec<f64>,
+    /// `n[j]`: how many of `vals[..=j]` are finite.
+    n: Vec<i32>,
+    /// Prefix counts of missing values (only with `skipna = false`), +Inf
+    /// and -Inf; empty while the block needs none.
+    sp: Vec<Special>,
+    /// Backward sums of `v - fresh_k` and its square over `vals[j..]`,
+    /// computed when a window would cancel (previous block only; empty
+    /// until then).
+    fresh: Vec<(f64, f64)>,
+    fresh_k: f64,
 }
 
-/// Running moments of a window: count, anchored sum and sum of squares.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Moments {
-    w: usize,
-    /// Offset of the next row inside the current block.
-    off: usize,
-    /// The current block's values so far. Absent rows (the end of a
-    /// centered window moving past the data) come after every value and
-    /// are not stored: offsets `cur.len()..off` are absent.
-    cur: Vec<f64>,
-    /// The anchor of the current block (NaN until known).
-    k: f64,
-    pre: Fin,
-    pre_sp: Special,
-    /// The previous complete block, if any.
-    prev: Option<Suffix>,
-    /// Length of the run of identical non-missing values ending here, and
-    /// that value (a window of identical values has variance exactly 0).
-    same: usize,
-    last: f64,
-    /// `inv[n] = 1 / n` for the counts a window can reach so far.
-    inv: Vec<f64>,
-    /// Whether missing values are skipped (else they make a window NaN).
-    skipna: bool,
+/// `(d, 1)` for a finite value, else `(0, 0)`, without a branch (a NaN
+/// would mispredict). `v - v == 0` is `v.is_finite()`, written so because
+/// LLVM compiles `is_finite` to an AVX compare that valgrind 3.19 emulates
+/// wrongly for NaN.
+#[inline(always)]
+#[allow(clippy::eq_op)] // `v - v` on purpose (see above)
+fn fin(v: f64, d: f64) -> (f64, i32) {
+    let ok = v - v == 0.0;
+    let mask = u64::from(ok).wrapping_neg();
+    (f64::from_bits(d.to_bits() & mask), i32::from(ok))
 }
 
-/// Which statistic a window gives, with its options.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Stat {
-    Var {
-        minp: usize,
-        skipna: bool,
-        ddof: usize,
-    },
-    Std {
-        minp: usize,
-        skipna: bool,
-        ddof: usize,
-    },
-    Zscore {
-        minp: usize,
-        skipna: bool,
-        ddof: usize,
-    },
+impl<const SQ: bool> PartialEq for Part<SQ> {
+    /// Equal values give equal sums: the stale tail of the buffers and the
+    /// lazily computed backward sums do not count.
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.values(), other.values());
+        a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits())
+    }
 }
 
-impl Stat {
-    fn skipna(self) -> bool {
-        match self {
-            Stat::Var { skipna, .. } | Stat::Std { skipna, .. } | Stat::Zscore { skipna, .. } => {
-                skipna
+impl<const SQ: bool> Part<SQ> {
+    fn new() -> Self {
+        Part {
+            k: if SQ { f64::NAN } else { 0.0 },
+            ..Part::default()
+        }
+    }
+
+    /// Empties the block.
+    fn clear(&mut self) {
+        self.len = 0;
+        self.k = if SQ { f64::NAN } else { 0.0 };
+        self.sp.clear();
+        self.fresh.clear();
+    }
+
+    /// The block's values.
+    fn values(&self) -> &[f64] {
+        &self.vals[..self.len]
+    }
+
+    /// Sums, square sums, count and special counts of `vals[..=j]`.
+    #[inline(always)]
+    fn prefix(&self, j: usize) -> Sums {
+        // (`Sums` for `moved`: the same arithmetic on every path.)
+        Sums {
+            s: self.s[j],
+            q: if SQ { self.q[j] } else { 0.0 },
+            n: self.n[j],
+            sp: self.sp.get(j).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Appends `x` to the block's values and computes their prefix sums,
+    /// with the same arithmetic whatever the block's length was before.
+    fn extend<T: Float>(&mut self, x: &[T], skipna: bool) {
+        if x.is_empty() {
+            return;
+        }
+        if SQ && self.k.is_nan() {
+            // No anchor yet: the block's first finite value.
+            let first = x.iter().map(|v| v.to_f64()).find(|v| v.is_finite());
+            self.k = first.unwrap_or(f64::NAN);
+        }
+        let from = self.len;
+        let len = from + x.len();
+        if self.vals.len() < len {
+            self.vals.resize(len, 0.0);
+            self.s.resize(len, 0.0);
+            self.n.resize(len, 0);
+            if SQ {
+                self.q.resize(len, 0.0);
+            }
+        }
+        self.len = len;
+        let k = self.k;
+        let d = |v: f64| fin(v, if SQ { v - k } else { v });
+        let (vals, s, n) = (
+            &mut self.vals[..len],
+            &mut self.s[..len],
+            &mut self.n[..len],
+        );
+        // Without SQ the squares go to a scratch pair that is never read.
+        let mut scratch = [0.0; 2];
+        let q: &mut [f64] = if SQ { &mut self.q[..len] } else { &mut scratch };
+        let qi = |j: usize| if SQ { j } else { j % 2 };
+        let mut j = from;
+        let mut xs = x.iter().map(|v| v.to_f64());
+        if j % 2 == 1 {
+            if let Some(v1) = xs.next() {
+                // Second row of a pair: from the prefix before the pair.
+                vals[j] = v1;
+                let (p, pq, c) = match j {
+                    1 => (0.0, 0.0, 0),
+                    _ => (s[j - 2], q[qi(j - 2)], n[j - 2]),
+                };
+                let ((a0, b0), (a1, b1)) = (d(vals[j - 1]), d(v1));
+                s[j] = p + (a0 + a1);
+                q[qi(j)] = pq + (a0 * a0 + a1 * a1);
+                n[j] = c + b0 + b1;
+                j += 1;
+            }
+        }
+        let (mut p, mut pq, mut c) = match j {
+            0 => (0.0, 0.0, 0),
+            _ => (s[j - 1], q[qi(j - 1)], n[j - 1]),
+        };
+        let xr = &x[j - from..];
+        let mut vs = vals[j..].chunks_exact_mut(2);
+        let mut ss = s[j..].chunks_exact_mut(2);
+        let mut ns = n[j..].chunks_exact_mut(2);
+        let mut xp = xr.chunks_exact(2);
+        for (((x2, v2), s2), n2) in (&mut xp).zip(&mut vs).zip(&mut ss).zip(&mut ns) {
+            let (v0, v1) = (x2[0].to_f64(), x2[1].to_f64());
+            v2[0] = v0;
+            v2[1] = v1;
+            let ((a0, b0), (a1, b1)) = (d(v0), d(v1));
+            s2[0] = p + a0;
+            n2[0] = c + b0;
+            p += a0 + a1;
+            c += b0 + b1;
+            s2[1] = p;
+            n2[1] = c;
+            if SQ {
+                q[j] = pq + a0 * a0;
+                pq += a0 * a0 + a1 * a1;
+                q[j + 1] = pq;
+            }
+            j += 2;
+        }
+        if let (Some(x0), Some(v1), Some(s1), Some(n1)) = (
+            xp.remainder().first(),
+            vs.into_remainder().first_mut(),
+            ss.into_remainder().first_mut(),
+            ns.into_remainder().first_mut(),
+        ) {
+            let v0 = x0.to_f64();
+            *v1 = v0;
+            let (a0, b0) = d(v0);
+            *s1 = p + a0;
+            *n1 = c + b0;
+            q[qi(j)] = pq + a0 * a0;
+        }
+        // Counts of the non-finite values are needed once one is an
+        // infinity, or a missing value that is not skipped.
+        let before = if from > 0 { n[from - 1] } else { 0 };
+        let nonfinite = (len - from) as i32 - (n[len - 1] - before);
+        let vals = &self.vals[from..len];
+        let needs_sp = !self.sp.is_empty()
+            || (nonfinite > 0 && (!skipna || vals.iter().filter(|v| v.is_infinite()).count() > 0));
+        if needs_sp {
+            // Earlier rows held no infinity (nor, without skipna, a missing
+            // value): their counts are zero.
+            self.sp.resize(from, Special::default());
+            let mut acc = if from > 0 {
+                self.sp[from - 1]
+            } else {
+                Special::default()
+            };
+            for &v in vals {
+                if v.is_nan() {
+                    acc[0] += i32::from(!skipna);
+                } else if v == f64::INFINITY {
+                    acc[1] += 1;
+                } else if v == f64::NEG_INFINITY {
+                    acc[2] += 1;
+                }
+                self.sp.push(acc);
             }
         }
     }
-}
 
-/// One window as the statistics see it.
-struct Win<'a> {
-    fin: Fin,
-    sp: Special,
-    k: f64,
-    same: usize,
-    /// The window's values for an exact recompute: `older[j..]` (the
-    /// previous block's) and `newer[..end]` (this block's).
-    older: &'a [f64],
-    j: usize,
-    newer: &'a [f64],
-    end: usize,
-}
-
-impl Moments {
-    pub(super) fn new(w: usize, skipna: bool) -> Self {
-        Moments {
-            skipna,
-            w,
-            off: 0,
-            cur: Vec::new(),
-            k: f64::NAN,
-            pre: Fin::default(),
-            pre_sp: Special::default(),
-            prev: None,
-            same: 0,
-            last: f64::NAN,
-            inv: Vec::new(),
+    /// The sums of `vals[e + 1..]` (`e + 1 < len`) anchored at `k2`: `T -
+    /// P[e]` moved to `k2`, or the backward sums when that cancels.
+    #[inline(always)]
+    fn suffix(&mut self, e: usize, k2: f64) -> Sums {
+        let (t, p) = (self.prefix(self.len - 1), self.prefix(e));
+        let (mut s, mut q, n, bad) = moved::<SQ>(&t, &p, self.k, k2);
+        if bad {
+            (s, q) = self.fresh(k2)[e + 1];
+        }
+        Sums {
+            s,
+            q,
+            n,
+            sp: [t.sp[0] - p.sp[0], t.sp[1] - p.sp[1], t.sp[2] - p.sp[2]],
         }
     }
 
-    /// Makes `inv` cover every count a window can reach after `more` rows.
-    fn grow_inv(&mut self, more: usize) {
-        let seen = self.cur.len() + self.prev.as_ref().map_or(0, |p| p.vals.len());
-        let need = (seen + more).min(self.w) + 1;
-        let have = self.inv.len();
-        if need > have {
-            // inv[0] = 1/0 = +Inf is never read: a window with no value
-            // returns before dividing.
-            self.inv.extend((have..need).map(|n| 1.0 / n as f64));
+    /// The backward sums anchored at `k2`, computed on first use (and again
+    /// if asked for another anchor).
+    #[cold]
+    fn fresh(&mut self, k2: f64) -> &[(f64, f64)] {
+        if self.fresh.is_empty() || self.fresh_k.to_bits() != k2.to_bits() {
+            self.fresh_k = k2;
+            let mut acc = (0.0, 0.0);
+            self.fresh = vec![acc; self.len + 1];
+            let vals = &self.vals[..self.len];
+            for (f, &v) in self.fresh.iter_mut().zip(vals).rev() {
+                let (a, _) = fin(v, if SQ { v - k2 } else { v });
+                acc = (acc.0 + a, acc.1 + a * a);
+                *f = acc;
+            }
+        }
+        &self.fresh
+    }
+}
+
+/// The sums of a block's rows after `P` (total `t`, prefix `p`), moved
+/// from the block's anchor `k1` to `k2`: `sum (d + δ)` and `sum (d + δ)^2`
+/// with `δ = k1 - k2` (nothing to move for plain sums, or when the block has
+/// no finite value). The flag says a subtraction cancelled: the caller then
+/// uses the backward sums anchored at `k2` instead.
+#[inline(always)]
+fn moved<const SQ: bool>(t: &Sums, p: &Sums, k1: f64, k2: f64) -> (f64, f64, i32, bool) {
+    let (a, n) = (t.s - p.s, t.n - p.n);
+    let bad = cancels(a, p.s);
+    if !SQ {
+        return (a, 0.0, n, bad);
+    }
+    let b = t.q - p.q;
+    let bad = bad | cancels(b, p.q);
+    if t.n == 0 {
+        return (a, b, n, bad);
+    }
+    let delta = k1 - k2;
+    let nd = f64::from(n) * delta;
+    let q = b + delta * (2.0 * a + nd);
+    // `q` much smaller than its terms: the anchors are far apart compared
+    // with the spread of the values (a level shift).
+    (a + nd, q, n, bad | cancels(q, b + nd * delta))
+}
+
+/// The anchor of a window whose part in the current block holds `n`
+/// finite values: the current block's, or the previous block's while the
+/// current one has none yet.
+#[inline(always)]
+fn anchor(cur_k: f64, prev_k: f64, n: i32) -> f64 {
+    if n > 0 {
+        cur_k
+    } else {
+        prev_k
+    }
+}
+
+/// Whether `T - P` (= `d`) lost more than 16 bits to cancellation.
+#[inline(always)]
+fn cancels(d: f64, p: f64) -> bool {
+    d.abs() * 65536.0 < p.abs()
+}
+
+/// Sums of a run of rows: of `d`, of `d^2`, the finite count and the
+/// special counts.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    s: f64,
+    q: f64,
+    n: i32,
+    sp: Special,
+}
+
+impl Sums {
+    fn add(self, o: Sums) -> Sums {
+        Sums {
+            s: self.s + o.s,
+            q: self.q + o.q,
+            n: self.n + o.n,
+            sp: [
+                self.sp[0] + o.sp[0],
+                self.sp[1] + o.sp[1],
+                self.sp[2] + o.sp[2],
+            ],
+        }
+    }
+}
+
+/// Which statistic a window gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stat {
+    Sum,
+    Mean,
+    Var,
+    Std,
+    /// `(x - mean) / std` of the row's value.
+    Zscore,
+}
+
+/// The statistic with its options.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Want {
+    pub stat: Stat,
+    /// Values (finite or infinite) a window needs.
+    pub minp: usize,
+    /// Delta degrees of freedom of var, std and z-score.
+    pub ddof: usize,
+}
+
+/// The variance of a window from its anchored sums, and whether the row
+/// must be recomputed exactly (the subtraction cancelled). `n > ddof`.
+#[inline(always)]
+fn var_of(s: f64, q: f64, n: i32, ddof: i32) -> (f64, bool) {
+    let nf = f64::from(n);
+    let c = s * s;
+    let num = nf * q - c;
+    // All `d` zero: every value is the anchor.
+    let exact = q == 0.0;
+    let kept = num * 1e4 > c; // false for NaN too
+                              // Selects, not branches: this runs in a vectorized loop.
+    let v = num / (nf * f64::from(n - ddof));
+    let v = if num > 0.0 { v } else { 0.0 };
+    let v = if exact { 0.0 } else { v };
+    (v, !(exact | kept))
+}
+
+/// Rolling moments state; `SQ` for var, std and z-score.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Moments<const SQ: bool> {
+    w: usize,
+    skipna: bool,
+    /// Offset of the next row inside the current block.
+    off: usize,
+    cur: Part<SQ>,
+    /// The previous complete block (empty before the second block).
+    prev: Part<SQ>,
+}
+
+impl<const SQ: bool> Moments<SQ> {
+    pub(super) fn new(w: usize, skipna: bool) -> Self {
+        Moments {
+            w,
+            skipna,
+            off: 0,
+            cur: Part::new(),
+            prev: Part::new(),
+        }
+    }
+
+    /// The values that rebuild this state when replayed from a fresh one:
+    /// the previous block (so the replay starts on a block boundary, where
+    /// a row's arithmetic is fixed) and the current one.
+    pub(super) fn replay(&self) -> Vec<f64> {
+        let (a, b) = (self.prev.values(), self.cur.values());
+        a.iter().chain(b).copied().collect()
+    }
+
+    /// Starts a new block when the current one is full.
+    #[inline(always)]
+    fn next_slot(&mut self) {
+        if self.off == self.w {
+            std::mem::swap(&mut self.prev, &mut self.cur);
+            self.cur.clear();
+            self.prev.fresh.clear();
+            self.off = 0;
         }
     }
 
     /// Adds the next row (no output).
     pub(super) fn push(&mut self, v: f64) {
-        let mut out = [0.0f64];
-        // Never enough values: no statistic is computed.
-        let stat = Stat::Var {
-            minp: usize::MAX,
-            skipna: true,
-            ddof: 0,
-        };
-        self.run(&[v], &[v], &mut out, stat);
-    }
-
-    /// The values to replay into a fresh state to rebuild this one: the
-    /// previous block (so the replay starts on a block boundary, where the
-    /// arithmetic of every row is fixed) and the current one.
-    pub(super) fn replay(&self) -> Vec<f64> {
-        let prev = self.prev.as_ref().map_or(&[][..], |p| &p.vals[..]);
-        prev.iter().chain(&self.cur).copied().collect()
+        self.next_slot();
+        self.cur.extend(&[v], self.skipna);
+        self.off += 1;
     }
 
     /// Moves the window's end one row past the data (centered windows).
@@ -183,380 +449,237 @@ impl Moments {
         self.off += 1;
     }
 
-    /// Starts a new block when the current one is full.
+    /// The statistic of the window ending at the last pushed (or absent)
+    /// row; `xi` is the value the z-score is taken of.
+    pub(super) fn value(&mut self, want: Want, xi: f64) -> f64 {
+        self.row(self.off - 1, want, xi)
+    }
+
+    /// The sums of the window ending at offset `e` of the current block,
+    /// and their anchor.
     #[inline(always)]
-    fn next_slot(&mut self) {
-        if self.off == self.w {
-            self.close_block();
+    fn window(&mut self, e: usize) -> (Sums, f64) {
+        let cur = match self.cur.len {
+            0 => Sums::default(),
+            len => self.cur.prefix(e.min(len - 1)),
+        };
+        let k2 = anchor(self.cur.k, self.prev.k, cur.n);
+        if e + 1 < self.prev.len {
+            (self.prev.suffix(e, k2).add(cur), k2)
+        } else {
+            (cur, k2)
         }
     }
 
-    /// Computes the finished block's suffix sums, keeps its values, and
-    /// starts an empty block anchored at its last finite value.
-    #[cold]
-    fn close_block(&mut self) {
-        let w = self.w;
-        let mut sfx = self.prev.take().unwrap_or_default();
-        std::mem::swap(&mut sfx.vals, &mut self.cur);
-        self.cur.clear();
-        let vals = &sfx.vals[..];
-        let n = vals.len();
-        let k = vals
-            .iter()
-            .rev()
-            .copied()
-            .find(|v| v.is_finite())
-            .unwrap_or(f64::NAN);
-        sfx.k = k;
-        // No early exit: these folds vectorize.
-        sfx.any_inf = vals.iter().fold(false, |a, v| a | v.is_infinite());
-        let any_nan = vals.iter().fold(false, |a, v| a | v.is_nan());
-        if sfx.fin.len() != w {
-            sfx.fin.resize(w, Fin::default());
+    /// The statistic of the window ending at offset `e`: the general path.
+    fn row(&mut self, e: usize, want: Want, xi: f64) -> f64 {
+        let (win, k2) = self.window(e);
+        let [nan, pinf, ninf] = win.sp;
+        let n = win.n;
+        let present = n as usize + pinf as usize + ninf as usize;
+        if present < want.minp || nan > 0 {
+            return f64::NAN;
         }
-        sfx.fin[n..].fill(Fin::default());
-        // Counts of NaN and infinities are read only by windows that can
-        // hold an infinity or that do not skip NaN.
-        let need_special = sfx.any_inf || (any_nan && !self.skipna);
-        sfx.special.clear();
-        if need_special {
-            sfx.special.resize(w, Special::default());
-            let mut sp = Special::default();
-            for j in (0..n).rev() {
-                let v = vals[j];
-                if v.is_nan() {
-                    sp.nan += 1;
-                } else if v == f64::INFINITY {
-                    sp.pinf += 1;
-                } else if v == f64::NEG_INFINITY {
-                    sp.ninf += 1;
+        let inf = match (pinf > 0, ninf > 0) {
+            (false, false) => None,
+            (true, true) => Some(f64::NAN),
+            (true, false) => Some(f64::INFINITY),
+            (false, true) => Some(f64::NEG_INFINITY),
+        };
+        match want.stat {
+            Stat::Sum => inf.unwrap_or(win.s),
+            Stat::Mean if present == 0 => f64::NAN,
+            Stat::Mean => inf.unwrap_or(win.s / f64::from(n)),
+            Stat::Var | Stat::Std | Stat::Zscore => {
+                if inf.is_some() || n as usize <= want.ddof {
+                    return f64::NAN;
                 }
-                sfx.special[j] = sp;
+                let ddof = want.ddof as i32;
+                let (mut v, redo) = var_of(win.s, win.q, n, ddof);
+                if redo {
+                    v = self.exact_var(e, ddof);
+                }
+                match want.stat {
+                    Stat::Var => v,
+                    Stat::Std => v.sqrt(),
+                    _ => (xi - (k2 + win.s / f64::from(n))) / v.sqrt(),
+                }
             }
         }
-        // Backwards, two rows at a time, so that the running sums' dependency
-        // chain has one add per pair.
-        // `v - v == 0` is `v.is_finite()`; written so because LLVM compiles
-        // `is_finite` here to an AVX "not equal" compare that valgrind 3.19
-        // emulates wrongly for NaN, which hid value checks under valgrind.
-        #[allow(clippy::eq_op)] // `v - v` on purpose (see above)
-        let d = |v: f64| if v - v == 0.0 { (1, v - k) } else { (0, 0.0) };
-        let mut acc = Fin::default();
-        let fins = &mut sfx.fin[..n];
-        let mut pairs = fins.rchunks_exact_mut(2);
-        let mut vpairs = vals.rchunks_exact(2);
-        for (f, v) in (&mut pairs).zip(&mut vpairs) {
-            let ((na, a), (nb, b)) = (d(v[1]), d(v[0]));
-            f[1] = Fin {
-                n: acc.n + na,
-                s1: acc.s1 + a,
-                s2: acc.s2 + a * a,
-            };
-            acc = Fin {
-                n: acc.n + na + nb,
-                s1: acc.s1 + (a + b),
-                s2: acc.s2 + (a * a + b * b),
-            };
-            f[0] = acc;
-        }
-        if let (Some(f0), Some(&v0)) = (
-            pairs.into_remainder().first_mut(),
-            vpairs.remainder().first(),
-        ) {
-            let (na, a) = d(v0);
-            *f0 = Fin {
-                n: acc.n + na,
-                s1: acc.s1 + a,
-                s2: acc.s2 + a * a,
-            };
-        }
-        self.k = k;
-        self.prev = Some(sfx);
-        self.off = 0;
-        self.pre = Fin::default();
-        self.pre_sp = Special::default();
     }
 
-    /// The statistic of the window ending at the last pushed (or absent) row;
-    /// `xi` is the value the z-score is taken of.
-    pub(super) fn value(&mut self, stat: Stat, xi: f64) -> f64 {
-        let (w, off) = (self.w, self.off);
-        let mut win = Win {
-            fin: self.pre,
-            sp: self.pre_sp,
-            k: self.k,
-            same: self.same,
-            older: &[],
-            j: 0,
-            newer: &self.cur,
-            end: self.cur.len(),
-        };
-        if let Some(sfx) = self.prev.as_ref().filter(|_| off < w) {
-            add_suffix(&mut win, sfx, off);
+    /// The variance of the window ending at offset `e` by two passes over
+    /// its values (0 when its finite values are all equal).
+    #[cold]
+    fn exact_var(&self, e: usize, ddof: i32) -> f64 {
+        let cur = self.cur.values();
+        let older = self.prev.values().get(e + 1..).unwrap_or(&[]);
+        let newer = &cur[..(e + 1).min(cur.len())];
+        let fin = || older.iter().chain(newer).copied().filter(|v| v.is_finite());
+        let (n, s) = fin().fold((0i32, 0.0f64), |(n, s), v| (n + 1, s + v));
+        let first = fin().next().unwrap_or(0.0);
+        if n <= ddof || fin().all(|v| v == first) {
+            return 0.0;
         }
-        stat_of(stat, &win, &self.inv, xi)
+        let m = s / f64::from(n);
+        let (s1, s2) = fin().fold((0.0f64, 0.0f64), |(a, b), v| {
+            let d = v - m;
+            (a + d, b + d * d)
+        });
+        let m2 = s2 - s1 * s1 / f64::from(n);
+        if m2 > 0.0 {
+            m2 / f64::from(n - ddof)
+        } else {
+            0.0
+        }
     }
 
-    /// Pushes `x[i]` and writes the statistic of the window ending there
-    /// (with `xo[i]` as the z-scored value) into `out[i]`, for every `i`.
-    pub(super) fn run<T: Float>(&mut self, x: &[T], xo: &[T], out: &mut [T], stat: Stat) {
-        let w = self.w;
+    /// Pushes every `x[i]` and writes the statistic of the window ending
+    /// there (with `xo[i]` as the z-scored value) into `out[i]`.
+    pub(super) fn run<T: Float>(&mut self, x: &[T], xo: &[T], out: &mut [T], want: Want) {
         let mut i = 0;
         while i < x.len() {
             self.next_slot();
-            let seg = (w - self.off).min(x.len() - i);
-            // The table pays off over many rows; `recip` computes the same
-            // `1 / n` on the fly when it is missing (same bits).
-            if seg >= 64 {
-                self.grow_inv(seg);
-            }
-            let (xs, xos) = (&x[i..i + seg], &xo[i..i + seg]);
-            let first = self.cur.len();
-            self.cur.extend(xs.iter().map(|v| v.to_f64()));
-            if self.k.is_nan() {
-                // No anchor yet: the block's first finite value.
-                self.k = self.cur[first..]
-                    .iter()
-                    .copied()
-                    .find(|v| v.is_finite())
-                    .unwrap_or(f64::NAN);
-            }
-            let seg_inf = self.cur[first..]
-                .iter()
-                .fold(false, |a, v| a | v.is_infinite());
-            let fast = stat.skipna()
-                && !seg_inf
-                && self.pre_sp.pinf + self.pre_sp.ninf == 0
-                && !self.prev.as_ref().is_some_and(|p| p.any_inf);
-            let os = &mut out[i..i + seg];
-            if fast {
-                self.segment::<T, true>(first, xos, os, stat);
+            let seg = (self.w - self.off).min(x.len() - i);
+            let first = self.cur.len;
+            self.cur.extend(&x[i..i + seg], self.skipna);
+            let (os, xos) = (&mut out[i..i + seg], &xo[i..i + seg]);
+            if self.cur.sp.is_empty() && self.prev.sp.is_empty() {
+                self.fast_rows(first, os, xos, want);
             } else {
-                self.segment::<T, false>(first, xos, os, stat);
+                for (t, (o, xi)) in os.iter_mut().zip(xos).enumerate() {
+                    *o = T::from_f64(self.row(first + t, want, xi.to_f64()));
+                }
             }
+            self.off += seg;
             i += seg;
         }
     }
 
-    /// Rows `cur[first..]` of the current block (already stored): prefix
-    /// sums in registers, suffix sums read in step, one output per row.
-    /// `FAST`: no infinity anywhere in reach and `skipna`, so only finite
-    /// values and NaN occur (the same arithmetic as the general path).
-    fn segment<T: Float, const FAST: bool>(
-        &mut self,
-        first: usize,
-        xos: &[T],
-        os: &mut [T],
-        stat: Stat,
-    ) {
-        macro_rules! go {
-            ($f:expr) => {
-                self.segment_with::<T, FAST>(first, xos, os, $f)
-            };
-        }
-        // One monomorphic loop per statistic.
-        match stat {
-            Stat::Var { minp, skipna, ddof } => {
-                go!(|w: &Win, inv: &[f64], _| var(w, minp, skipna, ddof, inv))
-            }
-            Stat::Std { minp, skipna, ddof } => {
-                go!(|w: &Win, inv: &[f64], _| var(w, minp, skipna, ddof, inv).sqrt())
-            }
-            Stat::Zscore { minp, skipna, ddof } => {
-                go!(|w: &Win, inv: &[f64], xi| zscore(w, xi, minp, skipna, ddof, inv))
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn segment_with<T: Float, const FAST: bool>(
-        &mut self,
-        first: usize,
-        xos: &[T],
-        os: &mut [T],
-        stat: impl Fn(&Win, &[f64], f64) -> f64,
-    ) {
-        let w = self.w;
-        let k = self.k;
-        let (mut fin, mut sp, mut same, mut last) = (self.pre, self.pre_sp, self.same, self.last);
-        let cur = &self.cur[..];
-        let inv = &self.inv[..];
-        let off0 = self.off;
-        // One row into the prefix (a macro: it updates four locals).
-        macro_rules! step {
-            ($v:expr) => {{
-                let v: f64 = $v;
-                if v.is_finite() {
-                    fin.n += 1;
-                    let d = v - k;
-                    fin.s1 += d;
-                    fin.s2 += d * d;
-                } else if FAST || v.is_nan() {
-                    sp.nan += 1;
-                } else if v > 0.0 {
-                    sp.pinf += 1;
-                } else {
-                    sp.ninf += 1;
-                }
-                if !v.is_nan() {
-                    if v == last {
-                        same += 1;
-                    } else {
-                        same = 1;
-                        last = v;
+    /// Rows `first..` of the current block (all data, no infinity in
+    /// reach, missing values skipped): every window in a loop that
+    /// vectorizes, then the rows that need a fallback again by `row`.
+    fn fast_rows<T: Float>(&mut self, first: usize, os: &mut [T], xos: &[T], want: Want) {
+        let end = first + os.len();
+        // Offsets whose window reaches into the previous block.
+        let reach = self.prev.len.saturating_sub(1).clamp(first, end) - first;
+        let minp = want.minp.min(i32::MAX as usize) as i32;
+        let ddof = want.ddof.min(i32::MAX as usize) as i32;
+        let (cur, prev) = (&self.cur, &self.prev);
+        let t = prev.len.checked_sub(1).map(|l| prev.prefix(l));
+        let t = t.unwrap_or_default();
+        let mut flags = 0u32;
+        // One pair of loops per statistic (windows reaching into the
+        // previous block, then the others), each free of branches.
+        macro_rules! each {
+            (|$s:ident, $q:ident, $n:ident, $k:ident, $xi:ident| $body:expr) => {{
+                let (near, far) = os.split_at_mut(reach);
+                for (r, (o, xi)) in near.iter_mut().zip(xos).enumerate() {
+                    let e = first + r;
+                    let p = Sums {
+                        s: prev.s[e],
+                        q: if SQ { prev.q[e] } else { 0.0 },
+                        n: prev.n[e],
+                        sp: Special::default(),
+                    };
+                    let k2 = anchor(cur.k, prev.k, cur.n[e]);
+                    let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2);
+                    if SQ {
+                        flags += u32::from(bad);
                     }
+                    let $s = cur.s[e] + a;
+                    let $q = if SQ { cur.q[e] + b } else { 0.0 };
+                    let $n = cur.n[e] + n1;
+                    let $k = k2;
+                    let $xi = xi.to_f64();
+                    *o = T::from_f64($body);
+                }
+                for (r, (o, xi)) in far.iter_mut().zip(&xos[reach..]).enumerate() {
+                    let e = first + reach + r;
+                    let $s = cur.s[e];
+                    let $q = if SQ { cur.q[e] } else { 0.0 };
+                    let $n = cur.n[e];
+                    let $k = anchor(cur.k, prev.k, $n);
+                    let $xi = xi.to_f64();
+                    *o = T::from_f64($body);
                 }
             }};
         }
-        let seg = cur.len() - first;
-        // Rows whose window reaches back into the previous block (offsets
-        // below w - 1), then at most one row whose window is this block.
-        let with_sfx = match &self.prev {
-            Some(_) => seg.min((w - 1).saturating_sub(off0)),
-            None => 0,
-        };
-        if let Some(sfx) = &self.prev {
-            let rows = &sfx.fin[off0 + 1..off0 + 1 + with_sfx];
-            let vs = &cur[first..first + with_sfx];
-            for (t, (((xov, o), r), &v)) in
-                xos.iter().zip(os.iter_mut()).zip(rows).zip(vs).enumerate()
-            {
-                let idx = first + t;
-                step!(v);
-                let j = off0 + t + 1;
-                let mut wsp = sp;
-                if !FAST {
-                    // (FAST windows hold no infinity and skip NaN: the
-                    // statistics never look at these counts.)
-                    if let Some(s) = sfx.special.get(j) {
-                        wsp.nan += s.nan;
-                        wsp.pinf += s.pinf;
-                        wsp.ninf += s.ninf;
+        match want.stat {
+            Stat::Sum => {
+                each!(|s, _q, n, _k, _xi| if n >= minp { s } else { f64::NAN });
+            }
+            Stat::Mean => {
+                let minp = minp.max(1);
+                each!(|s, _q, n, _k, _xi| {
+                    let m = s / f64::from(n);
+                    if n >= minp {
+                        m
+                    } else {
+                        f64::NAN
                     }
+                });
+            }
+            stat => {
+                let minp = minp.max(ddof.saturating_add(1));
+                // One loop per statistic; `flags` counts the rows to redo.
+                macro_rules! var_each {
+                    (|$v:ident, $s:ident, $n:ident, $k:ident, $xi:ident| $out:expr) => {
+                        each!(|$s, q, $n, $k, $xi| {
+                            let ($v, r) = var_of($s, q, $n, ddof);
+                            let ok = $n >= minp;
+                            flags += u32::from(r & ok);
+                            if ok {
+                                $out
+                            } else {
+                                f64::NAN
+                            }
+                        })
+                    };
                 }
-                let win = Win {
-                    fin: Fin {
-                        n: fin.n + r.n,
-                        s1: fin.s1 + r.s1,
-                        s2: fin.s2 + r.s2,
-                    },
-                    sp: wsp,
-                    k,
-                    same,
-                    older: &sfx.vals,
-                    j,
-                    newer: cur,
-                    end: idx + 1,
-                };
-                *o = T::from_f64(stat(&win, inv, xov.to_f64()));
+                match stat {
+                    Stat::Var => var_each!(|v, _s, _n, _k, _xi| v),
+                    Stat::Std => var_each!(|v, _s, _n, _k, _xi| v.sqrt()),
+                    _ => var_each!(|v, s, n, k2, xi| (xi - (k2 + s / f64::from(n))) / v.sqrt()),
+                }
             }
         }
-        let rest = xos.iter().zip(os.iter_mut()).zip(&cur[first..]);
-        for (t, ((xov, o), &v)) in rest.enumerate().skip(with_sfx) {
-            let idx = first + t;
-            step!(v);
-            let win = Win {
-                fin,
-                sp,
-                k,
-                same,
-                older: &[],
-                j: 0,
-                newer: cur,
-                end: idx + 1,
-            };
-            *o = T::from_f64(stat(&win, inv, xov.to_f64()));
+        let mut redo = flags > 0;
+        if !SQ && reach > 0 {
+            // Rows whose `T - P` cancels (a separate pass: a flag inside
+            // the loop would keep it from vectorizing).
+            let ps = &prev.s[first..first + reach];
+            redo = ps.iter().fold(false, |a, &p| a | cancels(t.s - p, p));
         }
-        self.pre = fin;
-        self.pre_sp = sp;
-        self.same = same;
-        self.last = last;
-        self.off += seg;
+        if redo {
+            for (r, (o, xi)) in os.iter_mut().zip(xos).enumerate() {
+                let e = first + r;
+                if self.needs_row(e, r < reach, want) {
+                    *o = T::from_f64(self.row(e, want, xi.to_f64()));
+                }
+            }
+        }
     }
-}
 
-/// Adds the previous block's suffix from offset `j` to a window.
-fn add_suffix<'a>(win: &mut Win<'a>, sfx: &'a Suffix, j: usize) {
-    let r = sfx.fin[j];
-    win.fin.n += r.n;
-    win.fin.s1 += r.s1;
-    win.fin.s2 += r.s2;
-    if let Some(s) = sfx.special.get(j) {
-        win.sp.nan += s.nan;
-        win.sp.pinf += s.pinf;
-        win.sp.ninf += s.ninf;
+    /// Whether the fast loop's result for offset `e` is not the general
+    /// path's (a cancelling suffix, or a variance to recompute exactly).
+    #[cold]
+    fn needs_row(&self, e: usize, reaches: bool, want: Want) -> bool {
+        let (cur, prev) = (&self.cur, &self.prev);
+        let mut win = cur.prefix(e);
+        if reaches {
+            let (t, p) = (prev.prefix(prev.len - 1), prev.prefix(e));
+            let k2 = anchor(cur.k, prev.k, win.n);
+            let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2);
+            if bad {
+                return true;
+            }
+            win.s += a;
+            win.q += b;
+            win.n += n1;
+        }
+        let ddof = want.ddof.min(i32::MAX as usize) as i32;
+        let minp = want.minp.min(i32::MAX as usize) as i32;
+        SQ && win.n >= minp.max(ddof.saturating_add(1)) && var_of(win.s, win.q, win.n, ddof).1
     }
-    win.older = &sfx.vals;
-    win.j = j;
-}
-
-fn stat_of(stat: Stat, w: &Win, inv: &[f64], xi: f64) -> f64 {
-    match stat {
-        Stat::Var { minp, skipna, ddof } => var(w, minp, skipna, ddof, inv),
-        Stat::Std { minp, skipna, ddof } => var(w, minp, skipna, ddof, inv).sqrt(),
-        Stat::Zscore { minp, skipna, ddof } => zscore(w, xi, minp, skipna, ddof, inv),
-    }
-}
-
-/// Too few values, or a missing one with `skipna = false`.
-#[inline(always)]
-fn blocked(w: &Win, minp: usize, skipna: bool) -> bool {
-    w.fin.n + w.sp.pinf + w.sp.ninf < minp || (!skipna && w.sp.nan > 0)
-}
-
-/// `1 / n` from the table (it covers every reachable count).
-#[inline(always)]
-fn recip(inv: &[f64], n: usize) -> f64 {
-    inv.get(n).copied().unwrap_or(1.0 / n as f64)
-}
-
-#[inline(always)]
-fn var(w: &Win, minp: usize, skipna: bool, ddof: usize, inv: &[f64]) -> f64 {
-    let n = w.fin.n;
-    if blocked(w, minp, skipna) || w.sp.pinf + w.sp.ninf > 0 || n <= ddof {
-        return f64::NAN;
-    }
-    if w.same >= n {
-        return 0.0;
-    }
-    let c = w.fin.s1 * w.fin.s1 * recip(inv, n);
-    let mut m2 = w.fin.s2 - c;
-    let kept_digits = m2 * 1e4 > c; // false for NaN too
-    if !kept_digits {
-        // The anchor is far from the values: recompute exactly.
-        m2 = exact_m2(&w.older[w.j.min(w.older.len())..], &w.newer[..w.end]);
-    }
-    if m2 > 0.0 {
-        m2 * recip(inv, n - ddof)
-    } else {
-        0.0
-    }
-}
-
-/// `(xi - mean) / std` of the window.
-#[inline(always)]
-fn zscore(w: &Win, xi: f64, minp: usize, skipna: bool, ddof: usize, inv: &[f64]) -> f64 {
-    let v = var(w, minp, skipna, ddof, inv);
-    if v.is_nan() {
-        return f64::NAN;
-    }
-    let mean = w.k + w.fin.s1 * recip(inv, w.fin.n);
-    (xi - mean) / v.sqrt()
-}
-
-/// Sum of squared deviations from the mean of the finite values, by two
-/// passes (the second around the first pass's mean).
-#[cold]
-fn exact_m2(older: &[f64], newer: &[f64]) -> f64 {
-    let fin = || older.iter().chain(newer).copied().filter(|v| v.is_finite());
-    let (n, s) = fin().fold((0usize, 0.0f64), |(n, s), v| (n + 1, s + v));
-    if n == 0 {
-        return 0.0;
-    }
-    let m = s / n as f64;
-    let (s1, s2) = fin().fold((0.0f64, 0.0f64), |(a, b), v| {
-        let d = v - m;
-        (a + d, b + d * d)
-    });
-    s2 - s1 * s1 / n as f64
 }
