@@ -394,6 +394,18 @@ fn var_of(s: f64, q: f64, n: i32, ddof: i32) -> (f64, bool) {
     (v, !(exact | kept))
 }
 
+/// `(xi - mean) / std` of a window with anchored sum `s` of `n` values and
+/// variance `v`; NaN when the variance is 0 (a window of identical values).
+#[inline(always)]
+fn zscore(xi: f64, k: f64, s: f64, n: i32, v: f64) -> f64 {
+    let z = (xi - (k + s / f64::from(n))) / v.sqrt();
+    if v > 0.0 {
+        z
+    } else {
+        f64::NAN
+    }
+}
+
 /// Rolling moments state; `SQ` for var, std and z-score.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Moments<const SQ: bool> {
@@ -502,7 +514,7 @@ impl<const SQ: bool> Moments<SQ> {
                 match want.stat {
                     Stat::Var => v,
                     Stat::Std => v.sqrt(),
-                    _ => (xi - (k2 + win.s / f64::from(n))) / v.sqrt(),
+                    _ => zscore(xi, k2, win.s, n, v),
                 }
             }
         }
@@ -640,7 +652,7 @@ impl<const SQ: bool> Moments<SQ> {
                 match stat {
                     Stat::Var => var_each!(|v, _s, _n, _k, _xi| v),
                     Stat::Std => var_each!(|v, _s, _n, _k, _xi| v.sqrt()),
-                    _ => var_each!(|v, s, n, k2, xi| (xi - (k2 + s / f64::from(n))) / v.sqrt()),
+                    _ => var_each!(|v, s, n, k2, xi| zscore(xi, k2, s, n, v)),
                 }
             }
         }
