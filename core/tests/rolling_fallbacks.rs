@@ -5,7 +5,7 @@
 //! chunks, snapshots) and stay close to a naive window loop.
 
 mod common;
-use common::{close, Rng};
+use common::{close, same_bits_or_nan, Rng};
 use ferroscore::score::{rolling, RollingKind, RollingOptions, RollingState, Scan, Snapshot};
 
 /// A series with every trap in it, `w`-aware so traps cross block edges.
@@ -83,13 +83,6 @@ fn naive(kind: RollingKind, win: &[f64], xi: f64, o: &RollingOptions) -> f64 {
     }
 }
 
-fn same_bits(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
-}
-
 #[test]
 fn every_path_gives_the_same_bits_and_the_naive_values() {
     let mut rng = Rng::new(23);
@@ -125,7 +118,7 @@ fn every_path_gives_the_same_bits_and_the_naive_values() {
                     lo = hi;
                     step = step * 3 % (2 * w + 5) + 1;
                 }
-                assert!(same_bits(&whole, &parts), "{what}: chunks differ");
+                assert!(same_bits_or_nan(&whole, &parts), "{what}: chunks differ");
                 for i in 0..x.len() {
                     let win = &x[(i + 1).saturating_sub(w)..=i];
                     let exp = naive(kind, win, x[i], &o);

@@ -63,3 +63,11 @@ pub fn close(got: f64, exp: f64, rtol: f64, atol: f64) -> bool {
     }
     (got - exp).abs() <= atol + rtol * exp.abs()
 }
+
+/// Equal bit for bit, any NaN matching any NaN.
+pub fn same_bits_or_nan(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
+}
