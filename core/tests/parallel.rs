@@ -77,27 +77,14 @@ fn validation_is_the_same_on_any_pool() {
 
 #[test]
 fn rolling_chunked_over_threads_gives_the_same_bits() {
-    use ferroscore::score::{rolling, Interpolation, RollingKind, RollingOptions};
+    use ferroscore::score::{rolling, Interpolation, RollingOptions};
     let mut rng = common::Rng::new(9);
     let n = 200_003;
     let mut x = rng.series(n, 0.02);
     for i in (0..n).step_by(7919) {
         x[i] = if i % 2 == 0 { f64::INFINITY } else { -1e12 };
     }
-    let kinds = [
-        RollingKind::Sum,
-        RollingKind::Mean,
-        RollingKind::Var,
-        RollingKind::Std,
-        RollingKind::Zscore,
-        RollingKind::Min,
-        RollingKind::Max,
-        RollingKind::Median,
-        RollingKind::Quantile {
-            q: 0.3,
-            interpolation: Interpolation::Nearest,
-        },
-    ];
+    let kinds = common::rolling_kinds(0.3, Interpolation::Nearest);
     for w in [1, 2, 7, 100, 1000] {
         for center in [false, true] {
             for skipna in [true, false] {

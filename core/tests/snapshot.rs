@@ -48,20 +48,7 @@ fn every_state_survives_save_and_load() {
             min_periods: Some(1),
             ..RollingOptions::new(w)
         };
-        for kind in [
-            RollingKind::Sum,
-            RollingKind::Mean,
-            RollingKind::Var,
-            RollingKind::Std,
-            RollingKind::Zscore,
-            RollingKind::Min,
-            RollingKind::Max,
-            RollingKind::Median,
-            RollingKind::Quantile {
-                q: 0.7,
-                interpolation: Interpolation::Linear,
-            },
-        ] {
+        for kind in common::rolling_kinds(0.7, Interpolation::Linear) {
             let make = || RollingState::new(kind, &o).unwrap();
             let whole = make().update(&x).unwrap();
             same(

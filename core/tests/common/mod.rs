@@ -71,3 +71,22 @@ pub fn same_bits_or_nan(a: &[f64], b: &[f64]) -> bool {
             .zip(b)
             .all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
 }
+
+/// Every rolling statistic; the quantile with `q` and `interpolation`.
+pub fn rolling_kinds(
+    q: f64,
+    interpolation: ferroscore::score::Interpolation,
+) -> [ferroscore::score::RollingKind; 9] {
+    use ferroscore::score::RollingKind::*;
+    [
+        Sum,
+        Mean,
+        Var,
+        Std,
+        Zscore,
+        Min,
+        Max,
+        Median,
+        Quantile { q, interpolation },
+    ]
+}
