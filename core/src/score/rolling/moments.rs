@@ -276,7 +276,9 @@ impl<const SQ: bool> Part<SQ> {
         if self.fresh.is_empty() || self.fresh_k.to_bits() != k2.to_bits() {
             self.fresh_k = k2;
             let mut acc = (0.0, 0.0);
-            self.fresh = vec![acc; self.len + 1];
+            // The buffer is reused from block to block (cleared, not freed).
+            self.fresh.clear();
+            self.fresh.resize(self.len + 1, acc);
             let vals = &self.vals[..self.len];
             for (f, &v) in self.fresh.iter_mut().zip(vals).rev() {
                 let (a, _) = fin(v, if SQ { v - k2 } else { v });
