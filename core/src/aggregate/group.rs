@@ -3,9 +3,10 @@
 //! `groups[i]` is the code of row `i`: `0 <= code < n_groups`; a negative code
 //! (pandas' `-1` for a missing key) skips the row; a code `>= n_groups` is an
 //! error. Missing values are skipped. Empty groups give 0 (sum, count,
-//! power_sum) or NaN. Rows are cut into blocks whose size depends only on
-//! `n_groups`, each block aggregates into its own per-group accumulators, and
-//! the blocks merge in the fixed tree: bit-identical for any thread count.
+//! power_sum) or NaN. Rows are cut into leaves whose size depends only on the
+//! number of rows and `n_groups`, each leaf aggregates into its own per-group
+//! accumulators, and the leaves merge in the fixed tree: bit-identical for any
+//! thread count.
 
 use crate::parallel::tree_reduce;
 use crate::{Error, Float, Result};
@@ -44,6 +45,65 @@ trait Agg: Sync {
     const INIT: Self::Acc;
     fn add(&self, g: usize, acc: &mut Self::Acc, v: f64);
     fn merge(a: &mut Self::Acc, b: &Self::Acc);
+    /// Aggregates the rows of one leaf (`lo` is its first row) into `acc`.
+    fn leaf<T: Float, G: GroupCode>(
+        &self,
+        x: &[T],
+        groups: &[G],
+        lo: usize,
+        acc: &mut [Self::Acc],
+    ) -> Result<()> {
+        rows(x, groups, lo, acc, |g, a, v| {
+            self.add(g, a, v);
+            true
+        })
+        .map(drop)
+    }
+}
+
+/// Calls `f(code, acc[code], value)` on every row with a code in range and
+/// skips negative codes, until `f` returns `false`; returns the number of
+/// rows consumed. A code `>= acc.len()` is an error naming its row.
+#[inline(always)]
+fn rows<T: Float, G: GroupCode, A>(
+    x: &[T],
+    groups: &[G],
+    lo: usize,
+    acc: &mut [A],
+    mut f: impl FnMut(usize, &mut A, f64) -> bool,
+) -> Result<usize> {
+    let n_groups = acc.len();
+    let mut row = |i: usize, g: &G, v: &T| -> Result<bool> {
+        let c = g.code();
+        // One unsigned test covers both ends: a negative code wraps to a
+        // huge index.
+        match acc.get_mut(c as u64 as usize) {
+            Some(a) => Ok(f(c as usize, a, v.to_f64())),
+            None if c < 0 => Ok(true),
+            None => Err(Error::GroupOutOfRange {
+                row: lo + i,
+                code: c,
+                n_groups,
+            }),
+        }
+    };
+    // Eight rows per step: the loop's own instructions are a fair share of
+    // a row's few.
+    let (x8, g8) = (x.chunks_exact(8), groups.chunks_exact(8));
+    let tail = x.len() - x8.remainder().len();
+    for (k, (xs, gs)) in x8.zip(g8).enumerate() {
+        for j in 0..8 {
+            if !row(8 * k + j, &gs[j], &xs[j])? {
+                return Ok(8 * k + j + 1);
+            }
+        }
+    }
+    for (i, (g, v)) in groups[tail..].iter().zip(&x[tail..]).enumerate() {
+        if !row(tail + i, g, v)? {
+            return Ok(tail + i + 1);
+        }
+    }
+    Ok(x.len())
 }
 
 /// Checks the inputs and resolves `n_groups` (default: largest code + 1).
@@ -82,30 +142,23 @@ fn reduce<T: Float, G: GroupCode, A: Agg>(
     agg: &A,
 ) -> Result<Vec<A::Acc>> {
     let n = x.len();
-    let rows = (ng.saturating_mul(16)).max(1 << 16);
-    let blocks = n.div_ceil(rows).max(1);
+    // Leaves of at least 512 rows per group, so that merging `ng`
+    // accumulators costs little next to the rows, but at least 8 leaves for
+    // the threads to share, and never under 2^16 rows. The leaves depend on
+    // `n` and `ng` only, never on the thread count.
+    let rows = ng
+        .saturating_mul(512)
+        .min(n.div_ceil(8))
+        .max(ng.saturating_mul(16))
+        .max(1 << 16);
+    let leaves = n.div_ceil(rows).max(1);
     tree_reduce(
-        blocks,
+        leaves,
         &|b| {
             let lo = (b * rows).min(n);
             let hi = (lo + rows).min(n);
             let mut acc = vec![A::INIT; ng];
-            for (i, (g, v)) in groups[lo..hi].iter().zip(&x[lo..hi]).enumerate() {
-                let c = g.code();
-                // One unsigned test covers both ends: a negative code wraps
-                // to a huge index.
-                match acc.get_mut(c as u64 as usize) {
-                    Some(a) => agg.add(c as usize, a, v.to_f64()),
-                    None if c < 0 => {}
-                    None => {
-                        return Err(Error::GroupOutOfRange {
-                            row: lo + i,
-                            code: c,
-                            n_groups: ng,
-                        })
-                    }
-                }
-            }
+            agg.leaf(&x[lo..hi], &groups[lo..hi], lo, &mut acc)?;
             Ok(acc)
         },
         &|a: Result<Vec<A::Acc>>, b: Result<Vec<A::Acc>>| {
@@ -186,6 +239,15 @@ struct Anchored {
 }
 
 impl Anchored {
+    /// Adds a value to a group whose anchor is set.
+    #[inline(always)]
+    fn push(&mut self, v: f64) {
+        let d = v - self.k;
+        self.n += 1.0;
+        self.s1 += d;
+        self.s2 += d * d;
+    }
+
     /// Sum of squared deviations from the mean.
     fn m2(&self) -> f64 {
         if self.n == 0.0 {
@@ -219,11 +281,38 @@ impl Agg for Var {
             if acc.n == 0.0 {
                 acc.k = v;
             }
-            let d = v - acc.k;
-            acc.n += 1.0;
-            acc.s1 += d;
-            acc.s2 += d * d;
+            acc.push(v);
         }
+    }
+    /// Two loops: the first anchors each group at its first value and ends
+    /// once every group has its anchor; the second, which runs nearly all
+    /// rows when the groups are dense, no longer tests for a missing anchor.
+    /// Same operations in the same order as [`Agg::add`] on every row.
+    fn leaf<T: Float, G: GroupCode>(
+        &self,
+        x: &[T],
+        groups: &[G],
+        lo: usize,
+        acc: &mut [Anchored],
+    ) -> Result<()> {
+        let mut missing = acc.len();
+        let start = rows(x, groups, lo, acc, |_, a, v| {
+            if !v.is_nan() {
+                if a.n == 0.0 {
+                    a.k = v;
+                    missing -= 1;
+                }
+                a.push(v);
+            }
+            missing > 0
+        })?;
+        rows(&x[start..], &groups[start..], lo + start, acc, |_, a, v| {
+            if !v.is_nan() {
+                a.push(v);
+            }
+            true
+        })
+        .map(drop)
     }
     fn merge(a: &mut Anchored, b: &Anchored) {
         if b.n == 0.0 {
