@@ -8,7 +8,11 @@ left spinning by one library would steal the second core from the next),
 on the same seeded data: normal values, 1% NaN, window 100, 1000 groups.
 Each kernel is called once to warm up (that first call is recorded: for
 numba it is the JIT compile), then timed `repeat` times; the median is
-reported. Peers that fail to import are skipped and reported as such.
+reported. With `--rounds R` every family runs R times, each round through
+all tools in a rotated order, and each row keeps the median of its R
+medians: a slow spell of a shared host then hits every tool alike instead of
+whichever ran during it. Peers that fail to import are skipped and reported
+as such.
 ferroscore runs single-threaded (RAYON_NUM_THREADS=1) unless the tool name
 says `-2t`; its scans write into a preallocated `out=` buffer, and the
 `ferroscore-alloc` rows show the cost of a fresh result array instead.
@@ -181,6 +185,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1e6,1e7")
     ap.add_argument("--dtypes", default="f64,f32")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="runs of every (tool, family) process, interleaved; rows keep the median")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--families", default="seed,reduce,rolling,ewm,group,validate")
     ap.add_argument("--out", default=str(HERE.parent / "results" / "python.json"))
@@ -193,20 +199,46 @@ def main() -> None:
         worker(a.worker[0], a.worker[1], sizes, dtypes, a.repeat)
         return
     rows: List[Dict[str, Any]] = []
+    variants = a.variants.split(",")
     for family in a.families.split(","):
-        for variant in a.variants.split(","):
-            env = dict(os.environ, **VARIANTS[variant][1])
-            cmd = [sys.executable, __file__, "--worker", variant, family, "--sizes", a.sizes, "--dtypes", a.dtypes, "--repeat", str(a.repeat)]
-            r = subprocess.run(cmd, env=env, capture_output=True, text=True)
-            if r.returncode != 0:
-                rows.append({"variant": variant, "family": family, "skipped": f"worker failed: {r.stderr.strip()[-300:]}"})
-            for line in r.stdout.splitlines():
-                if line.startswith("{"):
+        timed: Dict[tuple, List[Dict[str, Any]]] = {}
+        skipped: Dict[str, Dict[str, Any]] = {}
+        for rnd in range(a.rounds):
+            # Rotate the order so that no tool always runs right after the
+            # same neighbour.
+            k = rnd % len(variants)
+            for variant in variants[k:] + variants[:k]:
+                if variant in skipped:  # failed to import or to run
+                    continue
+                env = dict(os.environ, **VARIANTS[variant][1])
+                cmd = [sys.executable, __file__, "--worker", variant, family, "--sizes", a.sizes,
+                       "--dtypes", a.dtypes, "--repeat", str(a.repeat)]
+                r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+                if r.returncode != 0:
+                    skipped[variant] = {"variant": variant, "family": family,
+                                        "skipped": f"worker failed: {r.stderr.strip()[-300:]}"}
+                for line in r.stdout.splitlines():
+                    if not line.startswith("{"):
+                        continue
                     row = json.loads(line)
-                    rows.append(row)
-                    if "median_s" in row:
-                        print(f"{family:9} {row['kernel']:15} {variant:17} n={row['n']:<9} {row['dtype']} "
-                              f"{row['median_s'] * 1e3:10.2f} ms {row['median_s'] / row['n'] * 1e9:8.2f} ns/el", flush=True)
+                    if "median_s" not in row:
+                        # A tool that failed to import skips all rounds; a
+                        # kernel it lacks is reported once.
+                        whole = "kernel" not in row
+                        skipped[variant if whole else f"{variant} {row['kernel']} {row['n']} {row['dtype']}"] = row
+                        continue
+                    key = (variant, row["kernel"], row["n"], row["dtype"])
+                    timed.setdefault(key, []).append(row)
+                    print(f"{family:9} {row['kernel']:15} {variant:17} n={row['n']:<9} {row['dtype']} "
+                          f"{row['median_s'] * 1e3:10.2f} ms {row['median_s'] / row['n'] * 1e9:8.2f} ns/el"
+                          f"  (round {rnd + 1})", flush=True)
+        rows.extend(skipped.values())
+        for runs in timed.values():
+            row = dict(runs[0])
+            row["median_s"] = statistics.median(r["median_s"] for r in runs)
+            row["min_s"] = min(r["min_s"] for r in runs)
+            row["rounds"] = len(runs)
+            rows.append(row)
     if a.merge and Path(a.out).exists():
         old = json.loads(Path(a.out).read_text())
         redone = {(r["variant"], r["family"]) for r in rows}
