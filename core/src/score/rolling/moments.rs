@@ -14,10 +14,12 @@
 //!
 //! `T - P[e]` cancels when the previous block held values much larger than
 //! the part of it left in the window (a spike that has left the window). A
-//! row where `|T - P[e]|` is below `|P[e]| / 65536` uses the previous
-//! block's suffix sums instead, computed backwards once for that block. So
-//! the error a row can inherit from values outside its window stays below
-//! about `1e-11` of the window's own part.
+//! row where `|T - P[e]| + |P_cur[e]|` (the magnitude of the window's two
+//! parts; with squares, the window's square sum) is below `|P[e]| / 65536`
+//! uses the previous block's suffix sums instead, computed backwards once
+//! for that block. So the error a row can inherit from values outside its
+//! window stays below about `1e-11` of the window's own part, and a suffix
+//! of a few rows that merely sums to nearly nothing costs no fallback.
 //!
 //! For the variance each block's sums are anchored at `k`, the previous
 //! block's last finite value (`d = v - k`), and the previous block's part
@@ -253,11 +255,12 @@ impl<const SQ: bool> Part<SQ> {
     }
 
     /// The sums of `vals[e + 1..]` (`e + 1 < len`) anchored at `k2`: `T -
-    /// P[e]` moved to `k2`, or the backward sums when that cancels.
+    /// P[e]` moved to `k2`, or the backward sums when that cancels; `own`
+    /// is the scale of the window's part in the next block ([`Sums::own`]).
     #[inline(always)]
-    fn suffix(&mut self, e: usize, k2: f64) -> Sums {
+    fn suffix(&mut self, e: usize, k2: f64, own: f64) -> Sums {
         let (t, p) = (self.prefix(self.len - 1), self.prefix(e));
-        let (mut s, mut q, n, bad) = moved::<SQ>(&t, &p, self.k, k2);
+        let (mut s, mut q, n, bad) = moved::<SQ>(&t, &p, self.k, k2, own);
         if bad {
             (s, q) = self.fresh(k2)[e + 1];
         }
@@ -296,23 +299,29 @@ impl<const SQ: bool> Part<SQ> {
 /// no finite value). The flag says a subtraction cancelled: the caller then
 /// uses the backward sums anchored at `k2` instead.
 ///
-/// For plain sums the test is on `T - P`. With squares one test covers
-/// everything: the moved square sum is made of `P`'s and `T - P`'s square
+/// For plain sums the test is on `|T - P| + own` (`own` = `|sum|` of the
+/// window's part in the next block): the error of `T - P`, a few ulps of
+/// `P`, stays below `2^-16` of the window's own values. With squares one
+/// test covers everything: the moved square sum is made of `P`'s and `T - P`'s square
 /// sums and `n δ^2`, so its error is a few ulps of their total, and the
 /// error of the moved sum is bounded by the same terms (`|δ sum d| <=
-/// (n δ^2 + sum d^2) / 2`). One test instead of three per row keeps the
-/// vectorized loop short.
+/// (n δ^2 + sum d^2) / 2`). That error is measured against the square sum
+/// of the whole window, `own` (the part in the next block, anchored at
+/// `k2`) included: the window's variance is computed from that total, so a
+/// suffix of a few rows that nearly vanishes next to `P` is harmless when
+/// the rest of the window is not small too. One test instead of three per
+/// row keeps the vectorized loop short.
 #[inline(always)]
-fn moved<const SQ: bool>(t: &Sums, p: &Sums, k1: f64, k2: f64) -> (f64, f64, i32, bool) {
+fn moved<const SQ: bool>(t: &Sums, p: &Sums, k1: f64, k2: f64, own: f64) -> (f64, f64, i32, bool) {
     let (a, n) = (t.s - p.s, t.n - p.n);
     if !SQ {
-        return (a, 0.0, n, cancels(a, p.s));
+        return (a, 0.0, n, cancels(a.abs() + own, p.s));
     }
     let b = t.q - p.q;
     let delta = if t.n == 0 { 0.0 } else { k1 - k2 };
     let nd = f64::from(n) * delta;
     let q = b + delta * (2.0 * a + nd);
-    (a + nd, q, n, cancels(q, p.q + b + nd * delta))
+    (a + nd, q, n, cancels(q + own, p.q + b + nd * delta))
 }
 
 /// The anchor of a window whose part in the current block holds `n`
@@ -327,7 +336,9 @@ fn anchor(cur_k: f64, prev_k: f64, n: i32) -> f64 {
     }
 }
 
-/// Whether `T - P` (= `d`) lost more than 16 bits to cancellation.
+/// Whether `d`, a part of a window computed as `T - P` plus the rest of
+/// the window's magnitude, is under `2^-16` of `P`: the digits `T - P` lost
+/// to cancellation would then matter.
 #[inline(always)]
 fn cancels(d: f64, p: f64) -> bool {
     d.abs() * 65536.0 < p.abs()
@@ -344,6 +355,17 @@ struct Sums {
 }
 
 impl Sums {
+    /// The scale a window's part in the next block gives the cancellation
+    /// test of its part in the previous one: `|sum|`, or the square sum.
+    #[inline(always)]
+    fn own<const SQ: bool>(&self) -> f64 {
+        if SQ {
+            self.q
+        } else {
+            self.s.abs()
+        }
+    }
+
     fn add(self, o: Sums) -> Sums {
         Sums {
             s: self.s + o.s,
@@ -479,7 +501,7 @@ impl<const SQ: bool> Moments<SQ> {
         };
         let k2 = anchor(self.cur.k, self.prev.k, cur.n);
         if e + 1 < self.prev.len {
-            (self.prev.suffix(e, k2).add(cur), k2)
+            (self.prev.suffix(e, k2, cur.own::<SQ>()).add(cur), k2)
         } else {
             (cur, k2)
         }
@@ -597,7 +619,8 @@ impl<const SQ: bool> Moments<SQ> {
                         sp: Special::default(),
                     };
                     let k2 = anchor(cur.k, prev.k, cur.n[e]);
-                    let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2);
+                    let own = if SQ { cur.q[e] } else { cur.s[e].abs() };
+                    let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2, own);
                     if SQ {
                         flags += u32::from(bad);
                     }
@@ -663,7 +686,10 @@ impl<const SQ: bool> Moments<SQ> {
             // Rows whose `T - P` cancels (a separate pass: a flag inside
             // the loop would keep it from vectorizing).
             let ps = &prev.s[first..first + reach];
-            redo = ps.iter().fold(false, |a, &p| a | cancels(t.s - p, p));
+            let cs = &cur.s[first..first + reach];
+            redo = ps.iter().zip(cs).fold(false, |a, (&p, &c)| {
+                a | cancels((t.s - p).abs() + c.abs(), p)
+            });
         }
         if redo {
             for (r, (o, xi)) in os.iter_mut().zip(xos).enumerate() {
@@ -684,7 +710,7 @@ impl<const SQ: bool> Moments<SQ> {
         if reaches {
             let (t, p) = (prev.prefix(prev.len - 1), prev.prefix(e));
             let k2 = anchor(cur.k, prev.k, win.n);
-            let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2);
+            let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2, win.own::<SQ>());
             if bad {
                 return true;
             }
