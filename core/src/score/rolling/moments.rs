@@ -32,7 +32,7 @@
 //! bottleneck, is off by 1e-4).
 //!
 //! Speed comes from two passes per run of rows in a block: the prefix sums
-//! (a dependency chain of one add per two rows, counts in `i32`), then every
+//! (a dependency chain of one add per four rows, counts in `i32`), then every
 //! row's window in a loop the compiler vectorizes, divisions included; the
 //! rare rows that need a fallback are redone afterwards by the scalar path,
 //! which has the same arithmetic. Infinities (and missing values with
@@ -65,7 +65,7 @@ struct Part<const SQ: bool> {
     /// `len` entries are the block's.
     vals: Vec<f64>,
     /// `s[j]`: sum of `d = v - k` over the finite values among `vals[..=j]`,
-    /// added in pairs (`s[2i + 1] = s[2i - 1] + (d[2i] + d[2i + 1])`).
+    /// added in quads from the block's first row (see [`quad`]).
     s: Vec<f64>,
     /// `q[j]`: the same for `d^2` (only with `SQ`).
     q: Vec<f64>,
@@ -91,6 +91,21 @@ fn fin(v: f64, d: f64) -> (f64, i32) {
     let ok = v - v == 0.0;
     let mask = u64::from(ok).wrapping_neg();
     (f64::from_bits(d.to_bits() & mask), i32::from(ok))
+}
+
+/// Prefix sums of a quad after `c`: `c + d0`, `c + (d0 + d1)`, `c + ((d0 +
+/// d1) + d2)`, `c + ((d0 + d1) + (d2 + d3))`. Each depends only on the
+/// quad's rows up to its own, so a quad completed later (missing rows read
+/// as 0) leaves the rows it already had unchanged.
+#[inline(always)]
+fn quad(d: [f64; 4], c: f64) -> [f64; 4] {
+    let d01 = d[0] + d[1];
+    [
+        c + d[0],
+        c + d01,
+        c + (d01 + d[2]),
+        c + (d01 + (d[2] + d[3])),
+    ]
 }
 
 impl<const SQ: bool> PartialEq for Part<SQ> {
@@ -158,77 +173,83 @@ impl<const SQ: bool> Part<SQ> {
         }
         self.len = len;
         let k = self.k;
-        let d = |v: f64| fin(v, if SQ { v - k } else { v });
-        let (vals, s, n) = (
-            &mut self.vals[..len],
-            &mut self.s[..len],
-            &mut self.n[..len],
-        );
-        // Without SQ the squares go to a scratch pair that is never read.
-        let mut scratch = [0.0; 2];
-        let q: &mut [f64] = if SQ { &mut self.q[..len] } else { &mut scratch };
-        let qi = |j: usize| if SQ { j } else { j % 2 };
-        let mut j = from;
-        let mut xs = x.iter().map(|v| v.to_f64());
-        if j % 2 == 1 {
-            if let Some(v1) = xs.next() {
-                // Second row of a pair: from the prefix before the pair.
-                vals[j] = v1;
-                let (p, pq, c) = match j {
-                    1 => (0.0, 0.0, 0),
-                    _ => (s[j - 2], q[qi(j - 2)], n[j - 2]),
-                };
-                let ((a0, b0), (a1, b1)) = (d(vals[j - 1]), d(v1));
-                s[j] = p + (a0 + a1);
-                q[qi(j)] = pq + (a0 * a0 + a1 * a1);
-                n[j] = c + b0 + b1;
-                j += 1;
-            }
+        // When this call starts a quad, the quad loop reads `x` and stores
+        // the values itself (a separate copy costs a `memcpy` call per
+        // block); otherwise the values are stored first and the loop reads
+        // them back, from the start of the partial quad.
+        let direct = from % 4 == 0;
+        let split = if direct { x.len() & !3 } else { 0 };
+        for (v, xv) in self.vals[from + split..len].iter_mut().zip(&x[split..]) {
+            *v = xv.to_f64();
         }
-        let (mut p, mut pq, mut c) = match j {
-            0 => (0.0, 0.0, 0),
-            _ => (s[j - 1], q[qi(j - 1)], n[j - 1]),
+        // Rows are summed in quads counted from the block's first row, so a
+        // quad left partial by this call is recomputed from its first row
+        // when the next call completes it, with the same arithmetic.
+        let j0 = from & !3;
+        let carry = |a: &[f64]| if j0 == 0 { 0.0 } else { a[j0 - 1] };
+        let (mut cs, mut cq) = (carry(&self.s), if SQ { carry(&self.q) } else { 0.0 });
+        let mut cn = if j0 == 0 { 0 } else { self.n[j0 - 1] };
+        let vals = &mut self.vals[j0..len];
+        let (s, n) = (&mut self.s[j0..len], &mut self.n[j0..len]);
+        // Without SQ the squares are not kept.
+        let q: &mut [f64] = if SQ { &mut self.q[j0..len] } else { &mut [] };
+        // Full quads, then the partial one read as a quad padded with NaN
+        // (which adds nothing), of which only its rows are stored.
+        let own = |v: [f64; 4]| {
+            let mut d = [0.0; 4];
+            let mut ok = [0; 4];
+            for r in 0..4 {
+                (d[r], ok[r]) = fin(v[r], if SQ { v[r] - k } else { v[r] });
+            }
+            (d, ok)
         };
-        let xr = &x[j - from..];
-        let mut vs = vals[j..].chunks_exact_mut(2);
-        let mut ss = s[j..].chunks_exact_mut(2);
-        let mut ns = n[j..].chunks_exact_mut(2);
-        let mut xp = xr.chunks_exact(2);
-        for (((x2, v2), s2), n2) in (&mut xp).zip(&mut vs).zip(&mut ss).zip(&mut ns) {
-            let (v0, v1) = (x2[0].to_f64(), x2[1].to_f64());
-            v2[0] = v0;
-            v2[1] = v1;
-            let ((a0, b0), (a1, b1)) = (d(v0), d(v1));
-            s2[0] = p + a0;
-            n2[0] = c + b0;
-            p += a0 + a1;
-            c += b0 + b1;
-            s2[1] = p;
-            n2[1] = c;
-            if SQ {
-                q[j] = pq + a0 * a0;
-                pq += a0 * a0 + a1 * a1;
-                q[j + 1] = pq;
+        let sq = |d: [f64; 4]| [d[0] * d[0], d[1] * d[1], d[2] * d[2], d[3] * d[3]];
+        let full = vals.len() & !3;
+        let (vq, sq4, nq) = (
+            vals[..full].chunks_exact_mut(4),
+            s[..full].chunks_exact_mut(4),
+            n[..full].chunks_exact_mut(4),
+        );
+        let mut qq = q.chunks_exact_mut(4);
+        let mut xq = x[..split].chunks_exact(4);
+        for ((v4, s4), n4) in vq.zip(sq4).zip(nq) {
+            let v = match xq.next() {
+                Some(c) => [c[0].to_f64(), c[1].to_f64(), c[2].to_f64(), c[3].to_f64()],
+                None => [v4[0], v4[1], v4[2], v4[3]],
+            };
+            v4.copy_from_slice(&v);
+            let (d, ok) = own(v);
+            s4.copy_from_slice(&quad(d, cs));
+            cs = s4[3];
+            for (nj, o) in n4.iter_mut().zip(ok) {
+                cn += o;
+                *nj = cn;
             }
-            j += 2;
+            if SQ {
+                if let Some(q4) = qq.next() {
+                    q4.copy_from_slice(&quad(sq(d), cq));
+                    cq = q4[3];
+                }
+            }
         }
-        if let (Some(x0), Some(v1), Some(s1), Some(n1)) = (
-            xp.remainder().first(),
-            vs.into_remainder().first_mut(),
-            ss.into_remainder().first_mut(),
-            ns.into_remainder().first_mut(),
-        ) {
-            let v0 = x0.to_f64();
-            *v1 = v0;
-            let (a0, b0) = d(v0);
-            *s1 = p + a0;
-            *n1 = c + b0;
-            q[qi(j)] = pq + a0 * a0;
+        if full < vals.len() {
+            let m = vals.len() - full;
+            let mut v = [f64::NAN; 4];
+            v[..m].copy_from_slice(&vals[full..]);
+            let (d, ok) = own(v);
+            s[full..].copy_from_slice(&quad(d, cs)[..m]);
+            for (nj, o) in n[full..].iter_mut().zip(ok) {
+                cn += o;
+                *nj = cn;
+            }
+            if SQ {
+                q[full..].copy_from_slice(&quad(sq(d), cq)[..m]);
+            }
         }
         // Counts of the non-finite values are needed once one is an
         // infinity, or a missing value that is not skipped.
-        let before = if from > 0 { n[from - 1] } else { 0 };
-        let nonfinite = (len - from) as i32 - (n[len - 1] - before);
+        let before = if from > 0 { self.n[from - 1] } else { 0 };
+        let nonfinite = (len - from) as i32 - (self.n[len - 1] - before);
         let vals = &self.vals[from..len];
         let needs_sp = !self.sp.is_empty()
             || (nonfinite > 0 && (!skipna || vals.iter().filter(|v| v.is_infinite()).count() > 0));
