@@ -37,7 +37,8 @@ bench-core: check-tools
 	$(CARGO) bench -p ferroscore-benches -- --noplot
 
 # Every peer side by side (Python, R, C), then BENCHMARKS.md and the chart.
-# Not part of `make test`: it takes ~15 minutes and wants a quiet machine.
+# Not part of `make test`: it takes ~40 minutes (the Python peers run in three
+# interleaved rounds) and wants a quiet machine.
 bench: bench-core python-build bench-python bench-r bench-c-overhead
 	$(PY) benches/report.py
 

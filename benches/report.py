@@ -166,7 +166,11 @@ def main() -> None:
                   "## Targets (float64, largest size, single thread)", "", *target_table(py), "",
                   "![ratios](benches/results/ratios.png)", ""]
         table, ratios = python_tables(py)
-        lines += ["## Python: ns per element (median of 5 runs after a warm-up)", "",
+        rounds = sorted({r.get("rounds", 1) for r in py["rows"] if "median_s" in r})
+        how = "median of 5 runs after a warm-up" + (
+            f"; families re-run in interleaved rounds ({'/'.join(map(str, rounds))} runs of each tool) keep each row's fastest round"
+            if rounds != [1] else "")
+        lines += [f"## Python: ns per element ({how})", "",
                   "`ferroscore` writes scans into a preallocated `out=` buffer, `ferroscore-alloc` returns a new",
                   "array (its first touch costs page faults), `ferroscore-2t` runs with 2 threads. Peers use their",
                   "defaults with their own thread pools limited to 1 where they have one.", "", *table, ""]

@@ -9,9 +9,10 @@ on the same seeded data: normal values, 1% NaN, window 100, 1000 groups.
 Each kernel is called once to warm up (that first call is recorded: for
 numba it is the JIT compile), then timed `repeat` times; the median is
 reported. With `--rounds R` every family runs R times, each round through
-all tools in a rotated order, and each row keeps the median of its R
-medians: a slow spell of a shared host then hits every tool alike instead of
-whichever ran during it. Peers that fail to import are skipped and reported
+all tools in a rotated order, and each row keeps the fastest of its R
+medians: a neighbour on a shared host only ever slows a run down (most of
+all the 2-thread runs, which need both cores), and the rounds give every
+tool the same chances at a quiet spell. Peers that fail to import are skipped and reported
 as such.
 ferroscore runs single-threaded (RAYON_NUM_THREADS=1) unless the tool name
 says `-2t`; its scans write into a preallocated `out=` buffer, and the
@@ -186,7 +187,7 @@ def main() -> None:
     ap.add_argument("--dtypes", default="f64,f32")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3,
-                    help="runs of every (tool, family) process, interleaved; rows keep the median")
+                    help="runs of every (tool, family) process, interleaved; rows keep the fastest median")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--families", default="seed,reduce,rolling,ewm,group,validate")
     ap.add_argument("--out", default=str(HERE.parent / "results" / "python.json"))
@@ -235,7 +236,8 @@ def main() -> None:
         rows.extend(skipped.values())
         for runs in timed.values():
             row = dict(runs[0])
-            row["median_s"] = statistics.median(r["median_s"] for r in runs)
+            row["round_medians_s"] = [r["median_s"] for r in runs]
+            row["median_s"] = min(row["round_medians_s"])
             row["min_s"] = min(r["min_s"] for r in runs)
             row["rounds"] = len(runs)
             rows.append(row)
