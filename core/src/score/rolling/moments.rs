@@ -642,9 +642,7 @@ impl<const SQ: bool> Moments<SQ> {
                     let k2 = anchor(cur.k, prev.k, cur.n[e]);
                     let own = if SQ { cur.q[e] } else { cur.s[e].abs() };
                     let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2, own);
-                    if SQ {
-                        flags += u32::from(bad);
-                    }
+                    flags += u32::from(bad);
                     let $s = cur.s[e] + a;
                     let $q = if SQ { cur.q[e] + b } else { 0.0 };
                     let $n = cur.n[e] + n1;
@@ -702,17 +700,7 @@ impl<const SQ: bool> Moments<SQ> {
                 }
             }
         }
-        let mut redo = flags > 0;
-        if !SQ && reach > 0 {
-            // Rows whose `T - P` cancels (a separate pass: a flag inside
-            // the loop would keep it from vectorizing).
-            let ps = &prev.s[first..first + reach];
-            let cs = &cur.s[first..first + reach];
-            redo = ps.iter().zip(cs).fold(false, |a, (&p, &c)| {
-                a | cancels((t.s - p).abs() + c.abs(), p)
-            });
-        }
-        if redo {
+        if flags > 0 {
             for (r, (o, xi)) in os.iter_mut().zip(xos).enumerate() {
                 let e = first + r;
                 if self.needs_row(e, r < reach, want) {
