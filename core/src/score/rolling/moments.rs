@@ -33,9 +33,11 @@
 //!
 //! Speed comes from two passes per run of rows in a block: the prefix sums
 //! (a dependency chain of one add per four rows, counts in `i32`), then every
-//! row's window in a loop the compiler vectorizes, divisions included; the
-//! rare rows that need a fallback are redone afterwards by the scalar path,
-//! which has the same arithmetic. Infinities (and missing values with
+//! row's window in a loop the compiler vectorizes, divisions included (the
+//! variance multiplies by `1 / (n (n - ddof))`, one constant when a window
+//! must be full to count, as by pandas' default); the rare rows that need a
+//! fallback are redone afterwards by the scalar path, which has the same
+//! arithmetic. Infinities (and missing values with
 //! `skipna = false`) are counted per prefix too, but only in blocks that
 //! hold one; their rows take the scalar path. A row's result depends only
 //! on its position in its block and the values of its block and the one
@@ -422,10 +424,17 @@ pub(super) struct Want {
     pub ddof: usize,
 }
 
-/// The variance of a window from its anchored sums, and whether the row
-/// must be recomputed exactly (the subtraction cancelled). `n > ddof`.
+/// `1 / (n (n - ddof))`: the factor from a window's `n M2` to its variance.
 #[inline(always)]
-fn var_of(s: f64, q: f64, n: i32, ddof: i32) -> (f64, bool) {
+fn scale(n: i32, ddof: i32) -> f64 {
+    1.0 / (f64::from(n) * f64::from(n - ddof))
+}
+
+/// The variance of a window from its anchored sums (`r` = [`scale`]), and
+/// whether the row must be recomputed exactly (the subtraction cancelled).
+/// `n > ddof`.
+#[inline(always)]
+fn var_of(s: f64, q: f64, n: i32, r: f64) -> (f64, bool) {
     let nf = f64::from(n);
     let c = s * s;
     let num = nf * q - c;
@@ -433,7 +442,7 @@ fn var_of(s: f64, q: f64, n: i32, ddof: i32) -> (f64, bool) {
     let exact = q == 0.0;
     let kept = num * 1e4 > c; // false for NaN too
                               // Selects, not branches: this runs in a vectorized loop.
-    let v = num / (nf * f64::from(n - ddof));
+    let v = num * r;
     let v = if num > 0.0 { v } else { 0.0 };
     let v = if exact { 0.0 } else { v };
     (v, !(exact | kept))
@@ -552,7 +561,7 @@ impl<const SQ: bool> Moments<SQ> {
                     return f64::NAN;
                 }
                 let ddof = want.ddof as i32;
-                let (mut v, redo) = var_of(win.s, win.q, n, ddof);
+                let (mut v, redo) = var_of(win.s, win.q, n, scale(n, ddof));
                 if redo {
                     v = self.exact_var(e, ddof);
                 }
@@ -678,11 +687,25 @@ impl<const SQ: bool> Moments<SQ> {
             }
             stat => {
                 let minp = minp.max(ddof.saturating_add(1));
+                // When a window needs at least `w` values (pandas' default),
+                // every row it keeps holds `w`: one scale for all of them,
+                // and no division per row (the general loop divides, then
+                // multiplies; the same bits either way).
+                let w = self.w.min(i32::MAX as usize) as i32;
+                let full = minp >= w;
+                let rw = scale(w, ddof);
                 // One loop per statistic; `flags` counts the rows to redo.
                 macro_rules! var_each {
                     (|$v:ident, $s:ident, $n:ident, $k:ident, $xi:ident| $out:expr) => {
+                        if full {
+                            var_each!(@ rw, |$v, $s, $n, $k, $xi| $out)
+                        } else {
+                            var_each!(@ scale($n, ddof), |$v, $s, $n, $k, $xi| $out)
+                        }
+                    };
+                    (@ $r:expr, |$v:ident, $s:ident, $n:ident, $k:ident, $xi:ident| $out:expr) => {
                         each!(|$s, q, $n, $k, $xi| {
-                            let ($v, r) = var_of($s, q, $n, ddof);
+                            let ($v, r) = var_of($s, q, $n, $r);
                             let ok = $n >= minp;
                             flags += u32::from(r & ok);
                             if ok {
@@ -729,6 +752,7 @@ impl<const SQ: bool> Moments<SQ> {
         }
         let ddof = want.ddof.min(i32::MAX as usize) as i32;
         let minp = want.minp.min(i32::MAX as usize) as i32;
-        SQ && win.n >= minp.max(ddof.saturating_add(1)) && var_of(win.s, win.q, win.n, ddof).1
+        SQ && win.n >= minp.max(ddof.saturating_add(1))
+            && var_of(win.s, win.q, win.n, scale(win.n, ddof)).1
     }
 }
