@@ -555,7 +555,7 @@ impl<const SQ: bool> Moments<SQ> {
         match want.stat {
             Stat::Sum => inf.unwrap_or(win.s),
             Stat::Mean if present == 0 => f64::NAN,
-            Stat::Mean => inf.unwrap_or(win.s / f64::from(n)),
+            Stat::Mean => inf.unwrap_or(win.s * (1.0 / f64::from(n))),
             Stat::Var | Stat::Std | Stat::Zscore => {
                 if inf.is_some() || n as usize <= want.ddof {
                     return f64::NAN;
@@ -635,6 +635,7 @@ impl<const SQ: bool> Moments<SQ> {
         let t = prev.len.checked_sub(1).map(|l| prev.prefix(l));
         let t = t.unwrap_or_default();
         let mut flags = 0u32;
+        let w = self.w.min(i32::MAX as usize) as i32;
         // One pair of loops per statistic (windows reaching into the
         // previous block, then the others), each free of branches.
         macro_rules! each {
@@ -675,15 +676,27 @@ impl<const SQ: bool> Moments<SQ> {
                 each!(|s, _q, n, _k, _xi| if n >= minp { s } else { f64::NAN });
             }
             Stat::Mean => {
+                // `sum * (1 / n)`; one constant `1 / w` when a window must
+                // be full to count (see the variance below).
                 let minp = minp.max(1);
-                each!(|s, _q, n, _k, _xi| {
-                    let m = s / f64::from(n);
-                    if n >= minp {
-                        m
-                    } else {
-                        f64::NAN
-                    }
-                });
+                macro_rules! mean_each {
+                    (|$s:ident, $n:ident| $r:expr) => {
+                        each!(|$s, _q, $n, _k, _xi| {
+                            let m = $s * $r;
+                            if $n >= minp {
+                                m
+                            } else {
+                                f64::NAN
+                            }
+                        })
+                    };
+                }
+                if minp >= w {
+                    let rw = 1.0 / f64::from(w);
+                    mean_each!(|s, n| rw);
+                } else {
+                    mean_each!(|s, n| (1.0 / f64::from(n)));
+                }
             }
             stat => {
                 let minp = minp.max(ddof.saturating_add(1));
@@ -691,7 +704,6 @@ impl<const SQ: bool> Moments<SQ> {
                 // every row it keeps holds `w`: one scale for all of them,
                 // and no division per row (the general loop divides, then
                 // multiplies; the same bits either way).
-                let w = self.w.min(i32::MAX as usize) as i32;
                 let full = minp >= w;
                 let rw = scale(w, ddof);
                 // One loop per statistic; `flags` counts the rows to redo.
