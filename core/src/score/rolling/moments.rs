@@ -367,6 +367,17 @@ fn cancels(d: f64, p: f64) -> bool {
     d.abs() * 65536.0 < p.abs()
 }
 
+/// The magnitude of a window's part with sum `s` and square sum `q`:
+/// `|s|`, or `q` with squares.
+#[inline(always)]
+fn own<const SQ: bool>(s: f64, q: f64) -> f64 {
+    if SQ {
+        q
+    } else {
+        s.abs()
+    }
+}
+
 /// Sums of a run of rows: of `d`, of `d^2`, the finite count and the
 /// special counts.
 #[derive(Debug, Clone, Copy, Default)]
@@ -379,14 +390,10 @@ struct Sums {
 
 impl Sums {
     /// The scale a window's part in the next block gives the cancellation
-    /// test of its part in the previous one: `|sum|`, or the square sum.
+    /// test of its part in the previous one (see [`own`]).
     #[inline(always)]
     fn own<const SQ: bool>(&self) -> f64 {
-        if SQ {
-            self.q
-        } else {
-            self.s.abs()
-        }
+        own::<SQ>(self.s, self.q)
     }
 
     fn add(self, o: Sums) -> Sums {
@@ -650,7 +657,8 @@ impl<const SQ: bool> Moments<SQ> {
                         sp: Special::default(),
                     };
                     let k2 = anchor(cur.k, prev.k, cur.n[e]);
-                    let own = if SQ { cur.q[e] } else { cur.s[e].abs() };
+                    let q = if SQ { cur.q[e] } else { 0.0 };
+                    let own = own::<SQ>(cur.s[e], q);
                     let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2, own);
                     flags += u32::from(bad);
                     let $s = cur.s[e] + a;
