@@ -146,17 +146,17 @@ fn reduce<T: Float, G: GroupCode, A: Agg>(
     // accumulators costs little next to the rows, but at least 8 leaves for
     // the threads to share, and never under 2^16 rows. The leaves depend on
     // `n` and `ng` only, never on the thread count.
-    let rows = ng
+    let leaf_rows = ng
         .saturating_mul(512)
         .min(n.div_ceil(8))
         .max(ng.saturating_mul(16))
         .max(1 << 16);
-    let leaves = n.div_ceil(rows).max(1);
+    let leaves = n.div_ceil(leaf_rows).max(1);
     tree_reduce(
         leaves,
         &|b| {
-            let lo = (b * rows).min(n);
-            let hi = (lo + rows).min(n);
+            let lo = (b * leaf_rows).min(n);
+            let hi = (lo + leaf_rows).min(n);
             let mut acc = vec![A::INIT; ng];
             agg.leaf(&x[lo..hi], &groups[lo..hi], lo, &mut acc)?;
             Ok(acc)
@@ -296,14 +296,10 @@ impl Agg for Var {
         acc: &mut [Anchored],
     ) -> Result<()> {
         let mut missing = acc.len();
-        let start = rows(x, groups, lo, acc, |_, a, v| {
-            if !v.is_nan() {
-                if a.n == 0.0 {
-                    a.k = v;
-                    missing -= 1;
-                }
-                a.push(v);
-            }
+        let start = rows(x, groups, lo, acc, |g, a, v| {
+            let anchors = a.n == 0.0 && !v.is_nan();
+            self.add(g, a, v);
+            missing -= usize::from(anchors);
             missing > 0
         })?;
         rows(&x[start..], &groups[start..], lo + start, acc, |_, a, v| {
