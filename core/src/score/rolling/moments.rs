@@ -16,7 +16,7 @@
 //! the part of it left in the window (a spike that has left the window). A
 //! row where `|T - P[e]| + |P_cur[e]|` (the magnitude of the window's two
 //! parts; with squares, the window's square sum) is below `|P[e]| / 65536`
-//! uses the previous block's suffix sums instead, computed backwards once
+//! (with squares, `T`'s square sum plus the anchor's move) uses the previous block's suffix sums instead, computed backwards once
 //! for that block. So the error a row can inherit from values outside its
 //! window stays below about `1e-11` of the window's own part, and a suffix
 //! of a few rows that merely sums to nearly nothing costs no fallback.
@@ -328,7 +328,10 @@ impl<const SQ: bool> Part<SQ> {
 /// test covers everything: the moved square sum is made of `P`'s and `T - P`'s square
 /// sums and `n δ^2`, so its error is a few ulps of their total, and the
 /// error of the moved sum is bounded by the same terms (`|δ sum d| <=
-/// (n δ^2 + sum d^2) / 2`). That error is measured against the square sum
+/// (n δ^2 + sum d^2) / 2`); `T`'s square sum stands for `P`'s plus `T -
+/// P`'s, and the scale is taken times `2^-16` (exact) instead of the
+/// window's total times `2^16`, so that with one anchor per run of rows
+/// most of it is computed once. That error is measured against the square sum
 /// of the whole window, `own` (the part in the next block, anchored at
 /// `k2`) included: the window's variance is computed from that total, so a
 /// suffix of a few rows that nearly vanishes next to `P` is harmless when
@@ -344,7 +347,11 @@ fn moved<const SQ: bool>(t: &Sums, p: &Sums, k1: f64, k2: f64, own: f64) -> (f64
     let delta = if t.n == 0 { 0.0 } else { k1 - k2 };
     let nd = f64::from(n) * delta;
     let q = b + delta * (2.0 * a + nd);
-    (a + nd, q, n, cancels(q + own, p.q + b + nd * delta))
+    // The scale's terms are non-negative: no `abs`, and a `q + own` that
+    // rounding made negative is flagged too.
+    const LOST: f64 = 1.0 / 65536.0;
+    let scale = t.q * LOST + nd * (delta * LOST);
+    (a + nd, q, n, q + own < scale)
 }
 
 /// The anchor of a window whose part in the current block holds `n`
@@ -445,14 +452,12 @@ fn var_of(s: f64, q: f64, n: i32, r: f64) -> (f64, bool) {
     let nf = f64::from(n);
     let c = s * s;
     let num = nf * q - c;
-    // All `d` zero: every value is the anchor.
-    let exact = q == 0.0;
-    let kept = num * 1e4 > c; // false for NaN too
-                              // Selects, not branches: this runs in a vectorized loop.
+    // Fewer than four digits cancelled; true when every `d` is zero (`num
+    // = c = 0`), false for NaN. A select, not a branch: this runs in a
+    // vectorized loop.
+    let kept = num * 1e4 >= c;
     let v = num * r;
-    let v = if num > 0.0 { v } else { 0.0 };
-    let v = if exact { 0.0 } else { v };
-    (v, !(exact | kept))
+    (if num > 0.0 { v } else { 0.0 }, !kept)
 }
 
 /// `(xi - mean) / std` of a window with anchored sum `s` of `n` values and
@@ -648,25 +653,36 @@ impl<const SQ: bool> Moments<SQ> {
         macro_rules! each {
             (|$s:ident, $q:ident, $n:ident, $k:ident, $xi:ident| $body:expr) => {{
                 let (near, far) = os.split_at_mut(reach);
-                for (r, (o, xi)) in near.iter_mut().zip(xos).enumerate() {
-                    let e = first + r;
-                    let p = Sums {
-                        s: prev.s[e],
-                        q: if SQ { prev.q[e] } else { 0.0 },
-                        n: prev.n[e],
-                        sp: Special::default(),
-                    };
-                    let k2 = anchor(cur.k, prev.k, cur.n[e]);
-                    let q = if SQ { cur.q[e] } else { 0.0 };
-                    let own = own::<SQ>(cur.s[e], q);
-                    let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2, own);
-                    flags += u32::from(bad);
-                    let $s = cur.s[e] + a;
-                    let $q = if SQ { cur.q[e] + b } else { 0.0 };
-                    let $n = cur.n[e] + n1;
-                    let $k = k2;
-                    let $xi = xi.to_f64();
-                    *o = T::from_f64($body);
+                // The rows before the block's first finite value keep the
+                // previous block's anchor, the others take this block's
+                // ([`anchor`]): one anchor per run, so the loop hoists
+                // everything computed from it.
+                let counts = &cur.n[first..first + reach];
+                let z = match counts.first() {
+                    Some(&c) if c == 0 => counts.partition_point(|&c| c == 0),
+                    _ => 0,
+                };
+                let (early, late) = near.split_at_mut(z);
+                for (run, from, k2) in [(early, 0, prev.k), (late, z, cur.k)] {
+                    for (r, (o, xi)) in run.iter_mut().zip(&xos[from..]).enumerate() {
+                        let e = first + from + r;
+                        let p = Sums {
+                            s: prev.s[e],
+                            q: if SQ { prev.q[e] } else { 0.0 },
+                            n: prev.n[e],
+                            sp: Special::default(),
+                        };
+                        let q = if SQ { cur.q[e] } else { 0.0 };
+                        let own = own::<SQ>(cur.s[e], q);
+                        let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2, own);
+                        flags += u32::from(bad);
+                        let $s = cur.s[e] + a;
+                        let $q = if SQ { cur.q[e] + b } else { 0.0 };
+                        let $n = cur.n[e] + n1;
+                        let $k = k2;
+                        let $xi = xi.to_f64();
+                        *o = T::from_f64($body);
+                    }
                 }
                 for (r, (o, xi)) in far.iter_mut().zip(&xos[reach..]).enumerate() {
                     let e = first + reach + r;
