@@ -3,6 +3,7 @@
 mod minmax;
 mod moments;
 mod order;
+mod quads;
 mod window;
 
 use super::Scan;

@@ -32,7 +32,8 @@
 //! bottleneck, is off by 1e-4).
 //!
 //! Speed comes from two passes per run of rows in a block: the prefix sums
-//! (a dependency chain of one add per four rows, counts in `i32`), then every
+//! (`quads`: four rows per step in AVX registers, a dependency chain of one
+//! add per four rows, counts in `i32`), then every
 //! row's window in a loop the compiler vectorizes, divisions included (the
 //! variance multiplies by `1 / (n (n - ddof))`, one constant when a window
 //! must be full to count, as by pandas' default); the rare rows that need a
@@ -47,6 +48,7 @@
 //! A block's counts are `i32`: a block holds at most `2^31 - 1` rows, far
 //! beyond what its per-row arrays (20 to 28 bytes a row) fit in memory.
 
+use super::quads::{self, fin, Carry};
 use crate::Float;
 
 /// Counts of missing values, +Inf and -Inf, in that order.
@@ -67,7 +69,7 @@ struct Part<const SQ: bool> {
     /// `len` entries are the block's.
     vals: Vec<f64>,
     /// `s[j]`: sum of `d = v - k` over the finite values among `vals[..=j]`,
-    /// added in quads from the block's first row (see [`quad`]).
+    /// added in quads from the block's first row (see `quads`).
     s: Vec<f64>,
     /// `q[j]`: the same for `d^2` (only with `SQ`).
     q: Vec<f64>,
@@ -81,33 +83,6 @@ struct Part<const SQ: bool> {
     /// until then).
     fresh: Vec<(f64, f64)>,
     fresh_k: f64,
-}
-
-/// `(d, 1)` for a finite value, else `(0, 0)`, without a branch (a NaN
-/// would mispredict). `v - v == 0` is `v.is_finite()`, written so because
-/// LLVM compiles `is_finite` to an AVX compare that valgrind 3.19 emulates
-/// wrongly for NaN.
-#[inline(always)]
-#[allow(clippy::eq_op)] // `v - v` on purpose (see above)
-fn fin(v: f64, d: f64) -> (f64, i32) {
-    let ok = v - v == 0.0;
-    let mask = u64::from(ok).wrapping_neg();
-    (f64::from_bits(d.to_bits() & mask), i32::from(ok))
-}
-
-/// Prefix sums of a quad after `c`: `c + d0`, `c + (d0 + d1)`, `c + ((d0 +
-/// d1) + d2)`, `c + ((d0 + d1) + (d2 + d3))`. Each depends only on the
-/// quad's rows up to its own, so a quad completed later (missing rows read
-/// as 0) leaves the rows it already had unchanged.
-#[inline(always)]
-fn quad(d: [f64; 4], c: f64) -> [f64; 4] {
-    let d01 = d[0] + d[1];
-    [
-        c + d[0],
-        c + d01,
-        c + (d01 + d[2]),
-        c + (d01 + (d[2] + d[3])),
-    ]
 }
 
 impl<const SQ: bool> PartialEq for Part<SQ> {
@@ -175,86 +150,70 @@ impl<const SQ: bool> Part<SQ> {
         }
         self.len = len;
         let k = self.k;
-        // When this call starts a quad, the quad loop reads `x` and stores
-        // the values itself (a separate copy costs a `memcpy` call per
-        // block); otherwise the values are stored first and the loop reads
-        // them back, from the start of the partial quad.
-        let direct = from % 4 == 0;
-        let split = if direct { x.len() & !3 } else { 0 };
-        for (v, xv) in self.vals[from + split..len].iter_mut().zip(&x[split..]) {
-            *v = xv.to_f64();
-        }
-        // Rows are summed in quads counted from the block's first row, so a
-        // quad left partial by this call is recomputed from its first row
-        // when the next call completes it, with the same arithmetic.
+        // Rows are summed in quads counted from the block's first row
+        // ([`quads`]), so a quad left partial by this call is recomputed
+        // from its first row when the next call completes it, with the
+        // same arithmetic.
         let j0 = from & !3;
         let carry = |a: &[f64]| if j0 == 0 { 0.0 } else { a[j0 - 1] };
-        let (mut cs, mut cq) = (carry(&self.s), if SQ { carry(&self.q) } else { 0.0 });
-        let mut cn = if j0 == 0 { 0 } else { self.n[j0 - 1] };
-        let vals = &mut self.vals[j0..len];
-        let (s, n) = (&mut self.s[j0..len], &mut self.n[j0..len]);
-        // Without SQ the squares are not kept.
-        let q: &mut [f64] = if SQ { &mut self.q[j0..len] } else { &mut [] };
-        // Full quads, then the partial one read as a quad padded with NaN
-        // (which adds nothing), of which only its rows are stored.
-        let own = |v: [f64; 4]| {
-            let mut d = [0.0; 4];
-            let mut ok = [0; 4];
-            for r in 0..4 {
-                (d[r], ok[r]) = fin(v[r], if SQ { v[r] - k } else { v[r] });
-            }
-            (d, ok)
+        let mut c = Carry {
+            s: carry(&self.s),
+            q: if SQ { carry(&self.q) } else { 0.0 },
+            n: if j0 == 0 { 0 } else { self.n[j0 - 1] },
+            inf: 0,
         };
-        let sq = |d: [f64; 4]| [d[0] * d[0], d[1] * d[1], d[2] * d[2], d[3] * d[3]];
-        let full = vals.len() & !3;
-        let (vq, sq4, nq) = (
-            vals[..full].chunks_exact_mut(4),
-            s[..full].chunks_exact_mut(4),
-            n[..full].chunks_exact_mut(4),
-        );
-        let mut qq = q.chunks_exact_mut(4);
-        let mut xq = x[..split].chunks_exact(4);
-        for ((v4, s4), n4) in vq.zip(sq4).zip(nq) {
-            let v = match xq.next() {
-                Some(c) => [c[0].to_f64(), c[1].to_f64(), c[2].to_f64(), c[3].to_f64()],
-                None => [v4[0], v4[1], v4[2], v4[3]],
-            };
-            v4.copy_from_slice(&v);
-            let (d, ok) = own(v);
-            s4.copy_from_slice(&quad(d, cs));
-            cs = s4[3];
-            for (nj, o) in n4.iter_mut().zip(ok) {
-                cn += o;
-                *nj = cn;
+        let q: &mut [f64] = if SQ { &mut self.q } else { &mut [] };
+        let qr = |a, b| if SQ { a..b } else { 0..0 };
+        let full = j0 + ((len - j0) & !3);
+        if from == j0 {
+            // This call starts a quad: the quad pass reads `x` and stores
+            // the values itself (a separate copy costs a `memcpy` call per
+            // block), then the rows past the last whole quad are stored.
+            let split = full - from;
+            let out = (
+                &mut self.s[from..full],
+                &mut q[qr(from, full)],
+                &mut self.n[from..full],
+            );
+            c = quads::quads::<T, SQ>(&x[..split], &mut self.vals[from..full], k, out, c);
+            for (v, xv) in self.vals[full..len].iter_mut().zip(&x[split..]) {
+                *v = xv.to_f64();
             }
-            if SQ {
-                if let Some(q4) = qq.next() {
-                    q4.copy_from_slice(&quad(sq(d), cq));
-                    cq = q4[3];
-                }
+        } else {
+            // The values first; the quad pass reads them back from the
+            // start of the partial quad.
+            for (v, xv) in self.vals[from..len].iter_mut().zip(x) {
+                *v = xv.to_f64();
             }
+            let out = (
+                &mut self.s[j0..full],
+                &mut q[qr(j0, full)],
+                &mut self.n[j0..full],
+            );
+            c = quads::quads::<f64, SQ>(&self.vals[j0..full], &mut [], k, out, c);
         }
-        if full < vals.len() {
-            let m = vals.len() - full;
+        if full < len {
+            // The partial quad, read as a quad padded with NaN (which adds
+            // nothing), of which only its rows are stored.
+            let m = len - full;
             let mut v = [f64::NAN; 4];
-            v[..m].copy_from_slice(&vals[full..]);
-            let (d, ok) = own(v);
-            s[full..].copy_from_slice(&quad(d, cs)[..m]);
-            for (nj, o) in n[full..].iter_mut().zip(ok) {
-                cn += o;
-                *nj = cn;
-            }
+            v[..m].copy_from_slice(&self.vals[full..len]);
+            let (s4, q4, n4) = quads::one::<SQ>(v, k, &mut c);
+            self.s[full..len].copy_from_slice(&s4[..m]);
+            self.n[full..len].copy_from_slice(&n4[..m]);
             if SQ {
-                q[full..].copy_from_slice(&quad(sq(d), cq)[..m]);
+                self.q[full..len].copy_from_slice(&q4[..m]);
             }
         }
         // Counts of the non-finite values are needed once one is an
-        // infinity, or a missing value that is not skipped.
+        // infinity, or a missing value that is not skipped. (The quad
+        // pass's tally of infinities may include rows of a partial quad
+        // read by an earlier call: had one been infinite, `sp` would not be
+        // empty.)
         let before = if from > 0 { self.n[from - 1] } else { 0 };
         let nonfinite = (len - from) as i32 - (self.n[len - 1] - before);
         let vals = &self.vals[from..len];
-        let needs_sp = !self.sp.is_empty()
-            || (nonfinite > 0 && (!skipna || vals.iter().filter(|v| v.is_infinite()).count() > 0));
+        let needs_sp = !self.sp.is_empty() || (nonfinite > 0 && (!skipna || c.inf > 0));
         if needs_sp {
             // Earlier rows held no infinity (nor, without skipna, a missing
             // value): their counts are zero.
