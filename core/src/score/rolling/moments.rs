@@ -605,7 +605,7 @@ impl<const SQ: bool> Moments<SQ> {
         let (cur, prev) = (&self.cur, &self.prev);
         let t = prev.len.checked_sub(1).map(|l| prev.prefix(l));
         let t = t.unwrap_or_default();
-        let mut flags = 0u32;
+        let mut flags = 0u64;
         let w = self.w.min(i32::MAX as usize) as i32;
         // One pair of loops per statistic (windows reaching into the
         // previous block, then the others), each free of branches.
@@ -634,7 +634,7 @@ impl<const SQ: bool> Moments<SQ> {
                         let q = if SQ { cur.q[e] } else { 0.0 };
                         let own = own::<SQ>(cur.s[e], q);
                         let (a, b, n1, bad) = moved::<SQ>(&t, &p, prev.k, k2, own);
-                        flags += u32::from(bad);
+                        flags += u64::from(bad);
                         let $s = cur.s[e] + a;
                         let $q = if SQ { cur.q[e] + b } else { 0.0 };
                         let $n = cur.n[e] + n1;
@@ -683,6 +683,7 @@ impl<const SQ: bool> Moments<SQ> {
             }
             stat => {
                 let minp = minp.max(ddof.saturating_add(1));
+                let minp_f = f64::from(minp);
                 // When a window needs at least `w` values (pandas' default),
                 // every row it keeps holds `w`: one scale for all of them,
                 // and no division per row (the general loop divides, then
@@ -701,8 +702,10 @@ impl<const SQ: bool> Moments<SQ> {
                     (@ $r:expr, |$v:ident, $s:ident, $n:ident, $k:ident, $xi:ident| $out:expr) => {
                         each!(|$s, q, $n, $k, $xi| {
                             let ($v, r) = var_of($s, q, $n, $r);
-                            let ok = $n >= minp;
-                            flags += u32::from(r & ok);
+                            // Compared as `f64`, as `var_of` converts it: a
+                            // mask in the vector loop's own lanes.
+                            let ok = f64::from($n) >= minp_f;
+                            flags += u64::from(r & ok);
                             if ok {
                                 $out
                             } else {
