@@ -140,15 +140,7 @@ impl<const SQ: bool> Part<SQ> {
         }
         let from = self.len;
         let len = from + x.len();
-        if self.vals.len() < len {
-            self.vals.resize(len, 0.0);
-            self.s.resize(len, 0.0);
-            self.n.resize(len, 0);
-            if SQ {
-                self.q.resize(len, 0.0);
-            }
-        }
-        self.len = len;
+        self.grow(len);
         let k = self.k;
         // Rows are summed in quads counted from the block's first row
         // ([`quads`]), so a quad left partial by this call is recomputed
@@ -160,7 +152,7 @@ impl<const SQ: bool> Part<SQ> {
             s: carry(&self.s),
             q: if SQ { carry(&self.q) } else { 0.0 },
             n: if j0 == 0 { 0 } else { self.n[j0 - 1] },
-            inf: 0,
+            inf: false,
         };
         let q: &mut [f64] = if SQ { &mut self.q } else { &mut [] };
         let qr = |a, b| if SQ { a..b } else { 0..0 };
@@ -205,15 +197,34 @@ impl<const SQ: bool> Part<SQ> {
                 self.q[full..len].copy_from_slice(&q4[..m]);
             }
         }
-        // Counts of the non-finite values are needed once one is an
-        // infinity, or a missing value that is not skipped. (The quad
-        // pass's tally of infinities may include rows of a partial quad
-        // read by an earlier call: had one been infinite, `sp` would not be
-        // empty.)
+        // (The quad pass's tally of infinities may include rows of a
+        // partial quad read by an earlier call: had one been infinite, `sp`
+        // would not be empty.)
+        self.specials(from, skipna, c.inf);
+    }
+
+    /// Makes room for `len` rows and sets the length.
+    #[inline(always)]
+    fn grow(&mut self, len: usize) {
+        if self.vals.len() < len {
+            self.vals.resize(len, 0.0);
+            self.s.resize(len, 0.0);
+            self.n.resize(len, 0);
+            if SQ {
+                self.q.resize(len, 0.0);
+            }
+        }
+        self.len = len;
+    }
+
+    /// Computes the counts of the non-finite values of rows `from..` when
+    /// the block needs them: once one is an infinity (`inf`: the rows hold
+    /// one), or a missing value that is not skipped.
+    fn specials(&mut self, from: usize, skipna: bool, inf: bool) {
+        let len = self.len;
         let before = if from > 0 { self.n[from - 1] } else { 0 };
         let nonfinite = (len - from) as i32 - (self.n[len - 1] - before);
-        let vals = &self.vals[from..len];
-        let needs_sp = !self.sp.is_empty() || (nonfinite > 0 && (!skipna || c.inf > 0));
+        let needs_sp = !self.sp.is_empty() || (nonfinite > 0 && (!skipna || inf));
         if needs_sp {
             // Earlier rows held no infinity (nor, without skipna, a missing
             // value): their counts are zero.
@@ -223,7 +234,7 @@ impl<const SQ: bool> Part<SQ> {
             } else {
                 Special::default()
             };
-            for &v in vals {
+            for &v in &self.vals[from..len] {
                 if v.is_nan() {
                     acc[0] += i32::from(!skipna);
                 } else if v == f64::INFINITY {
@@ -722,11 +733,18 @@ impl<const SQ: bool> Moments<SQ> {
             }
         }
         if flags > 0 {
-            for (r, (o, xi)) in os.iter_mut().zip(xos).enumerate() {
-                let e = first + r;
-                if self.needs_row(e, r < reach, want) {
-                    *o = T::from_f64(self.row(e, want, xi.to_f64()));
-                }
+            self.fix(first, os, xos, want);
+        }
+    }
+
+    /// Redoes by `row` the rows `first..` whose fast result is not the
+    /// general path's ([`Self::needs_row`]).
+    #[cold]
+    fn fix<T: Float>(&mut self, first: usize, os: &mut [T], xos: &[T], want: Want) {
+        for (r, (o, xi)) in os.iter_mut().zip(xos).enumerate() {
+            let e = first + r;
+            if self.needs_row(e, e + 1 < self.prev.len, want) {
+                *o = T::from_f64(self.row(e, want, xi.to_f64()));
             }
         }
     }

@@ -23,15 +23,15 @@
 use crate::Float;
 
 /// What a prefix pass carries from one quad to the next: the sums of `d`
-/// and `d^2` and the count of finite values so far, and a tally of the
-/// infinities the pass has read (not kept per row: it only tells whether
-/// a block needs its special counts).
+/// and `d^2` and the count of finite values so far, and whether the pass
+/// has read an infinity (not kept per row: it only tells whether a block
+/// needs its special counts).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct Carry {
     pub s: f64,
     pub q: f64,
     pub n: i32,
-    pub inf: i32,
+    pub inf: bool,
 }
 
 /// A quad's prefix sums of `d` and `d^2` and prefix counts.
@@ -99,7 +99,7 @@ pub(super) fn one<const SQ: bool>(v: [f64; 4], k: f64, c: &mut Carry) -> Quad {
         let ok;
         (d[r], ok) = fin(v[r], if SQ { v[r] - k } else { v[r] });
         mask |= (ok as usize) << r;
-        c.inf += i32::from(v[r].is_infinite());
+        c.inf |= v[r].is_infinite();
     }
     let s = scan(d, &mut c.s);
     let q = if SQ {
@@ -158,12 +158,13 @@ fn portable<T: Float, const SQ: bool>(
     c
 }
 
-/// [`quads`] in AVX registers.
+/// [`quads`] in AVX registers, and the quad step that the one-pass window
+/// loop of `moments` shares.
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
-mod avx {
+pub(super) mod avx {
     use super::{counts, Carry, Float};
     use safe_arch::{
-        add_m256d, bitand_m256d, bitandnot_m256d, blend_m256d, cmp_op_mask_m256d,
+        add_m256d, bitand_m256d, bitandnot_m256d, bitor_m256d, blend_m256d, cmp_op_mask_m256d,
         load_unaligned_m256d, m256d, move_mask_m256d, mul_m256d, permute2z_m256d, set_splat_m256d,
         shuffle_ai_f64_all_m256d, sub_m256d, zeroed_m256d,
     };
@@ -185,6 +186,74 @@ mod avx {
         p
     }
 
+    /// A prefix pass in progress: the carry in AVX lanes.
+    pub(in crate::score::rolling) struct Pass {
+        s: m256d,
+        q: m256d,
+        n: i32,
+        inf: m256d,
+        k: m256d,
+    }
+
+    impl Pass {
+        /// A pass after `c`, with anchor `k`.
+        #[inline(always)]
+        pub(in crate::score::rolling) fn new(c: Carry, k: f64) -> Pass {
+            Pass {
+                s: set_splat_m256d(c.s),
+                q: set_splat_m256d(c.q),
+                n: c.n,
+                inf: if c.inf {
+                    set_splat_m256d(f64::NAN)
+                } else {
+                    zeroed_m256d()
+                },
+                k: set_splat_m256d(k),
+            }
+        }
+
+        /// The carry past the quads stepped so far.
+        #[inline(always)]
+        pub(in crate::score::rolling) fn carry(&self) -> Carry {
+            Carry {
+                s: self.s.to_array()[0],
+                q: self.q.to_array()[0],
+                n: self.n,
+                inf: move_mask_m256d(self.inf) != 0,
+            }
+        }
+
+        /// One quad of values: the prefix sums of `d` and (with `SQ`) `d^2`,
+        /// and the prefix counts.
+        #[inline(always)]
+        pub(in crate::score::rolling) fn step<const SQ: bool>(
+            &mut self,
+            v: m256d,
+        ) -> (m256d, m256d, [i32; 4]) {
+            let zero = zeroed_m256d();
+            // Equal-ordered: `v - v == 0`, false for NaN and infinities.
+            let ok = cmp_op_mask_m256d::<0>(sub_m256d(v, v), zero);
+            let d = bitand_m256d(ok, if SQ { sub_m256d(v, self.k) } else { v });
+            let s = scan(d, &mut self.s);
+            let q = if SQ {
+                scan(mul_m256d(d, d), &mut self.q)
+            } else {
+                zero
+            };
+            let n = counts(move_mask_m256d(ok) as usize, &mut self.n);
+            // Not missing (equal-ordered to itself) and not finite.
+            let inf = bitandnot_m256d(ok, cmp_op_mask_m256d::<0>(v, v));
+            self.inf = bitor_m256d(self.inf, inf);
+            (s, q, n)
+        }
+    }
+
+    /// A quad of `x` in AVX lanes.
+    #[inline(always)]
+    pub(in crate::score::rolling) fn load<T: Float>(x: &[T]) -> m256d {
+        load_unaligned_m256d(&[x[0].to_f64(), x[1].to_f64(), x[2].to_f64(), x[3].to_f64()])
+    }
+
     pub(super) fn quads<T: Float, const SQ: bool>(
         src: &[T],
         store: &mut [f64],
@@ -192,39 +261,25 @@ mod avx {
         (s, q, n): (&mut [f64], &mut [f64], &mut [i32]),
         c: Carry,
     ) -> Carry {
-        let (mut cs, mut cq, mut cn) = (set_splat_m256d(c.s), set_splat_m256d(c.q), c.n);
-        let mut infs = c.inf;
-        let kk = set_splat_m256d(k);
-        let zero = zeroed_m256d();
+        let mut pass = Pass::new(c, k);
         let mut st4 = store.chunks_exact_mut(4);
         let mut q4 = q.chunks_exact_mut(4);
         let rows = src.chunks_exact(4).zip(s.chunks_exact_mut(4));
         for ((x, so), no) in rows.zip(n.chunks_exact_mut(4)) {
-            let a = [x[0].to_f64(), x[1].to_f64(), x[2].to_f64(), x[3].to_f64()];
-            let v = load_unaligned_m256d(&a);
+            let v = load(x);
             if let Some(st) = st4.next() {
                 st.copy_from_slice(&v.to_array());
             }
-            // Equal-ordered: `v - v == 0`, false for NaN and infinities.
-            let ok = cmp_op_mask_m256d::<0>(sub_m256d(v, v), zero);
-            let d = bitand_m256d(ok, if SQ { sub_m256d(v, kk) } else { v });
-            so.copy_from_slice(&scan(d, &mut cs).to_array());
+            let (s4, q4v, n4) = pass.step::<SQ>(v);
+            so.copy_from_slice(&s4.to_array());
             if SQ {
                 if let Some(qo) = q4.next() {
-                    qo.copy_from_slice(&scan(mul_m256d(d, d), &mut cq).to_array());
+                    qo.copy_from_slice(&q4v.to_array());
                 }
             }
-            no.copy_from_slice(&counts(move_mask_m256d(ok) as usize, &mut cn));
-            // Not missing (equal-ordered to itself) and not finite.
-            let inf = bitandnot_m256d(ok, cmp_op_mask_m256d::<0>(v, v));
-            infs += move_mask_m256d(inf).count_ones() as i32;
+            no.copy_from_slice(&n4);
         }
-        Carry {
-            s: cs.to_array()[0],
-            q: cq.to_array()[0],
-            n: cn,
-            inf: infs,
-        }
+        pass.carry()
     }
 }
 
@@ -259,7 +314,7 @@ mod tests {
             s: 0.25,
             q: 3.0,
             n: 7,
-            inf: 2,
+            inf: false,
         };
         let c = quads::<T, SQ>(x, &mut st, k, (&mut s, &mut q, &mut n), c0);
         let mut want = c0;
@@ -285,8 +340,7 @@ mod tests {
         }
         assert_eq!(c.s.to_bits(), want.s.to_bits());
         assert_eq!((c.n, c.inf), (want.n, want.inf));
-        let infs = x.iter().filter(|v| v.to_f64().is_infinite()).count();
-        assert_eq!(c.inf, c0.inf + infs as i32);
+        assert_eq!(c.inf, x.iter().any(|v| v.to_f64().is_infinite()));
         if SQ {
             assert_eq!(c.q.to_bits(), want.q.to_bits());
         }
