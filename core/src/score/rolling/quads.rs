@@ -158,10 +158,9 @@ fn portable<T: Float, const SQ: bool>(
     c
 }
 
-/// [`quads`] in AVX registers, and the quad step that the one-pass window
-/// loop of `moments` shares.
+/// [`quads`] in AVX registers.
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
-pub(super) mod avx {
+mod avx {
     use super::{counts, Carry, Float};
     use safe_arch::{
         add_m256d, bitand_m256d, bitandnot_m256d, bitor_m256d, blend_m256d, cmp_op_mask_m256d,
@@ -187,7 +186,7 @@ pub(super) mod avx {
     }
 
     /// A prefix pass in progress: the carry in AVX lanes.
-    pub(in crate::score::rolling) struct Pass {
+    struct Pass {
         s: m256d,
         q: m256d,
         n: i32,
@@ -198,13 +197,15 @@ pub(super) mod avx {
     impl Pass {
         /// A pass after `c`, with anchor `k`.
         #[inline(always)]
-        pub(in crate::score::rolling) fn new(c: Carry, k: f64) -> Pass {
+        fn new(c: Carry, k: f64) -> Pass {
             Pass {
                 s: set_splat_m256d(c.s),
                 q: set_splat_m256d(c.q),
                 n: c.n,
+                // All ones, as a compare's true lane (its sign bit is what
+                // `move_mask` reads).
                 inf: if c.inf {
-                    set_splat_m256d(f64::NAN)
+                    set_splat_m256d(f64::from_bits(u64::MAX))
                 } else {
                     zeroed_m256d()
                 },
@@ -214,7 +215,7 @@ pub(super) mod avx {
 
         /// The carry past the quads stepped so far.
         #[inline(always)]
-        pub(in crate::score::rolling) fn carry(&self) -> Carry {
+        fn carry(&self) -> Carry {
             Carry {
                 s: self.s.to_array()[0],
                 q: self.q.to_array()[0],
@@ -226,10 +227,7 @@ pub(super) mod avx {
         /// One quad of values: the prefix sums of `d` and (with `SQ`) `d^2`,
         /// and the prefix counts.
         #[inline(always)]
-        pub(in crate::score::rolling) fn step<const SQ: bool>(
-            &mut self,
-            v: m256d,
-        ) -> (m256d, m256d, [i32; 4]) {
+        fn step<const SQ: bool>(&mut self, v: m256d) -> (m256d, m256d, [i32; 4]) {
             let zero = zeroed_m256d();
             // Equal-ordered: `v - v == 0`, false for NaN and infinities.
             let ok = cmp_op_mask_m256d::<0>(sub_m256d(v, v), zero);
@@ -250,7 +248,7 @@ pub(super) mod avx {
 
     /// A quad of `x` in AVX lanes.
     #[inline(always)]
-    pub(in crate::score::rolling) fn load<T: Float>(x: &[T]) -> m256d {
+    fn load<T: Float>(x: &[T]) -> m256d {
         load_unaligned_m256d(&[x[0].to_f64(), x[1].to_f64(), x[2].to_f64(), x[3].to_f64()])
     }
 
@@ -341,6 +339,9 @@ mod tests {
         assert_eq!(c.s.to_bits(), want.s.to_bits());
         assert_eq!((c.n, c.inf), (want.n, want.inf));
         assert_eq!(c.inf, x.iter().any(|v| v.to_f64().is_infinite()));
+        // An infinity read before stays seen.
+        let seen = Carry { inf: true, ..c0 };
+        assert!(quads::<T, SQ>(x, &mut st, k, (&mut s, &mut q, &mut n), seen).inf);
         if SQ {
             assert_eq!(c.q.to_bits(), want.q.to_bits());
         }
@@ -356,6 +357,13 @@ mod tests {
             check::<f32, true>(&x32, -3.0, store);
             check::<f32, false>(&x32, 0.0, store);
         }
+        // No infinity: the pass must say so, and keep one seen before.
+        let tame: Vec<f64> = x
+            .iter()
+            .map(|&v| if v.is_infinite() { 2.5 } else { v })
+            .collect();
+        check::<f64, true>(&tame, 0.5, false);
+        check::<f64, false>(&tame, 0.0, true);
     }
 
     #[test]
