@@ -16,8 +16,9 @@
 //! the part of it left in the window (a spike that has left the window). A
 //! row where `|T - P[e]| + |P_cur[e]|` (the magnitude of the window's two
 //! parts; with squares, the window's square sum) is below `|P[e]| / 65536`
-//! (with squares, `T`'s square sum plus the anchor's move) uses the previous block's suffix sums instead, computed backwards once
-//! for that block. So the error a row can inherit from values outside its
+//! (with squares, `T`'s square sum plus the anchor's move) uses the
+//! previous block's suffix sums instead, computed backwards once for that
+//! block. So the error a row can inherit from values outside its
 //! window stays below about `1e-11` of the window's own part, and a suffix
 //! of a few rows that merely sums to nearly nothing costs no fallback.
 //!
