@@ -181,8 +181,8 @@ impl Agg for Sum {
     const INIT: f64 = 0.0;
     #[inline(always)]
     fn add(&self, _: usize, acc: &mut f64, v: f64) {
-        // A missing value adds +0.0, by a mask rather than a select: LLVM
-        // turned the select into branches around the `f32` conversion.
+        // A missing value adds +0.0, by a mask rather than a select (which
+        // LLVM had compiled to a branch per row for `f32` input).
         #[allow(clippy::eq_op)] // `v == v`: not missing
         let keep = u64::from(v == v).wrapping_neg();
         *acc += f64::from_bits(v.to_bits() & keep);
