@@ -92,8 +92,9 @@ fn rows<T: Float, G: GroupCode, A>(
     let (x8, g8) = (x.chunks_exact(8), groups.chunks_exact(8));
     let tail = x.len() - x8.remainder().len();
     for (k, (xs, gs)) in x8.zip(g8).enumerate() {
-        // The eight values widened together (one vector conversion for
-        // `f32`, which LLVM otherwise moves behind a branch per row).
+        // The eight values widened first, then the eight updates (for
+        // `f32` input group sum went from 0.87 to 0.69 ns a row at 1e6;
+        // `f64` is unchanged).
         let vs: [f64; 8] = std::array::from_fn(|j| xs[j].to_f64());
         for j in 0..8 {
             if !row(8 * k + j, &gs[j], &vs[j])? {
@@ -181,8 +182,9 @@ impl Agg for Sum {
     const INIT: f64 = 0.0;
     #[inline(always)]
     fn add(&self, _: usize, acc: &mut f64, v: f64) {
-        // A missing value adds +0.0, by a mask rather than a select (which
-        // LLVM had compiled to a branch per row for `f32` input).
+        // A missing value adds +0.0, by a mask: for `f64` input a compare
+        // and an AND, no branch (for `f32` LLVM still tests the value
+        // before widening it, with a branch; bit tests were slower).
         #[allow(clippy::eq_op)] // `v == v`: not missing
         let keep = u64::from(v == v).wrapping_neg();
         *acc += f64::from_bits(v.to_bits() & keep);
