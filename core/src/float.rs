@@ -51,6 +51,15 @@ impl Float for f32 {
     }
 }
 
+/// `if c { a } else { b }` on bits, so that LLVM emits an AND/OR blend, not
+/// a branch (which random data mispredict). With `b = 0.0` it is one AND:
+/// `a` kept or `+0.0`.
+#[inline(always)]
+pub(crate) fn select(c: bool, a: f64, b: f64) -> f64 {
+    let m = 0u64.wrapping_sub(u64::from(c));
+    f64::from_bits((a.to_bits() & m) | (b.to_bits() & !m))
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for f32 {}

@@ -8,6 +8,7 @@
 //! accumulators, and the leaves merge in the fixed tree: bit-identical for any
 //! thread count.
 
+use crate::float::select;
 use crate::parallel::tree_reduce;
 use crate::{Error, Float, Result};
 
@@ -185,9 +186,7 @@ impl Agg for Sum {
         // A missing value adds +0.0, by a mask: for `f64` input a compare
         // and an AND, no branch (for `f32` LLVM still tests the value
         // before widening it, with a branch; bit tests were slower).
-        #[allow(clippy::eq_op)] // `v == v`: not missing
-        let keep = u64::from(v == v).wrapping_neg();
-        *acc += f64::from_bits(v.to_bits() & keep);
+        *acc += select(!v.is_nan(), v, 0.0);
     }
     fn merge(a: &mut f64, b: &f64) {
         *a += b;

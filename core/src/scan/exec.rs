@@ -19,7 +19,8 @@
 //!      (conditionals are branch-free selects), one `match` per operation.
 
 use super::compile::Parsed;
-use super::ir::{eval_bin, eval_un, nan_max, nan_min, py_rem, select, Bin, Id, Ir, Node, Un};
+use super::ir::{eval_bin, eval_un, nan_max, nan_min, py_rem, Bin, Id, Ir, Node, Un};
+use crate::float::select;
 
 /// Rows per block.
 pub(crate) const BLOCK: usize = 256;

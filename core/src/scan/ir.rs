@@ -178,13 +178,6 @@ pub(crate) fn eval_bin(op: Bin, a: f64, b: f64) -> f64 {
     }
 }
 
-/// `if c then a else b` on bits, so that LLVM emits a blend, not a branch.
-#[inline(always)]
-pub(crate) fn select(c: bool, a: f64, b: f64) -> f64 {
-    let m = 0u64.wrapping_sub(u64::from(c));
-    f64::from_bits((a.to_bits() & m) | (b.to_bits() & !m))
-}
-
 /// The program as a DAG, built by the parser.
 #[derive(Debug, Default)]
 pub(crate) struct Ir {

@@ -2,6 +2,7 @@
 
 use super::Scan;
 use crate::error::{check_finite, check_out};
+use crate::float::select;
 use crate::{Float, Result};
 
 /// Options of [`score_series`].
@@ -126,14 +127,6 @@ fn run<T: Float, const SKIPNA: bool>(
         *o = T::from_f64(s);
     }
     s
-}
-
-/// `if c { a } else { b }` as bit operations: LLVM turns a plain `if` here
-/// into a branch, which random data mispredict half the time.
-#[inline(always)]
-fn select(c: bool, a: f64, b: f64) -> f64 {
-    let m = 0u64.wrapping_sub(u64::from(c));
-    f64::from_bits((a.to_bits() & m) | (b.to_bits() & !m))
 }
 
 /// The conditional recursive score: `s = s*up + v if v > s else s*down`

@@ -52,6 +52,11 @@
 use super::quads::{self, fin, Carry};
 use crate::Float;
 
+/// `2^16`: a part of a window computed as a difference is trusted while it
+/// is at least `1 / CANCEL` of the magnitude it was taken from ([`cancels`],
+/// [`moved`]).
+const CANCEL: f64 = 65536.0;
+
 /// Counts of missing values, +Inf and -Inf, in that order.
 type Special = [i32; 3];
 
@@ -319,8 +324,8 @@ fn moved<const SQ: bool>(t: &Sums, p: &Sums, k1: f64, k2: f64, own: f64) -> (f64
     let nd = f64::from(n) * delta;
     let q = b + delta * (2.0 * a + nd);
     // The scale's terms are non-negative: no `abs`, and a `q + own` that
-    // rounding made negative is flagged too.
-    const LOST: f64 = 1.0 / 65536.0;
+    // rounding made negative is flagged too. Times `1 / CANCEL` (exact).
+    const LOST: f64 = 1.0 / CANCEL;
     let scale = t.q * LOST + nd * (delta * LOST);
     (a + nd, q, n, q + own < scale)
 }
@@ -342,7 +347,7 @@ fn anchor(cur_k: f64, prev_k: f64, n: i32) -> f64 {
 /// to cancellation would then matter.
 #[inline(always)]
 fn cancels(d: f64, p: f64) -> bool {
-    d.abs() * 65536.0 < p.abs()
+    d.abs() * CANCEL < p.abs()
 }
 
 /// The magnitude of a window's part with sum `s` and square sum `q`:

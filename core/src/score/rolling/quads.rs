@@ -20,6 +20,7 @@
 //! rows up to it in its quad: a quad completed later (its missing rows read
 //! as NaN, which adds nothing) leaves the rows it already had unchanged.
 
+use crate::float::select;
 use crate::Float;
 
 /// What a prefix pass carries from one quad to the next: the sums of `d`
@@ -45,8 +46,7 @@ pub(super) type Quad = ([f64; 4], [f64; 4], [i32; 4]);
 #[allow(clippy::eq_op)] // `v - v` on purpose (see above)
 pub(super) fn fin(v: f64, d: f64) -> (f64, i32) {
     let ok = v - v == 0.0;
-    let mask = u64::from(ok).wrapping_neg();
-    (f64::from_bits(d.to_bits() & mask), i32::from(ok))
+    (select(ok, d, 0.0), i32::from(ok))
 }
 
 /// Prefix counts of a quad's finite rows, by the mask of which rows are
