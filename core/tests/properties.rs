@@ -177,7 +177,20 @@ proptest! {
         prop_assert!(close(got, ps, 1e-12, 1e-12 * ps.abs().max(1.0)), "power_sum {} vs {}", got, ps);
         let m = agg::Moments::from_slice(&x);
         let lo = obs.iter().copied().fold(f64::NAN, f64::min);
-        prop_assert!(close(m.min, lo, 0.0, 0.0));
+        let hi = obs.iter().copied().fold(f64::NAN, f64::max);
+        prop_assert!(close(m.min, lo, 0.0, 0.0) && close(agg::min(&x), lo, 0.0, 0.0));
+        prop_assert!(close(m.max, hi, 0.0, 0.0) && close(agg::max(&x), hi, 0.0, 0.0));
+        prop_assert_eq!(m.count, obs.len() as u64);
+        if !obs.is_empty() {
+            // The mean's sum is `sum`'s, bit for bit (same lanes, same tree).
+            let mean = agg::mean(&x);
+            prop_assert_eq!(mean.to_bits(), (agg::sum(&x) / obs.len() as f64).to_bits());
+        }
+        if obs.len() > 1 && obs.iter().all(|v| v.is_finite()) {
+            let exp = two_pass_var(&obs, obs[0], 1);
+            let got = agg::var(&x, 1).unwrap();
+            prop_assert!(close(got, exp, 1e-9, 1e-9 * scale * scale), "var {} vs {}", got, exp);
+        }
     }
 
     #[test]

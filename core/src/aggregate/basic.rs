@@ -1,6 +1,6 @@
 //! Whole-array reductions.
 
-use super::lanes::{blocked_sum, lane_sum, lane_sum2};
+use super::lanes::{blocked_sum, lane_stats, lane_sum2};
 use super::moments::Moments;
 use crate::error::check_finite;
 use crate::parallel::{block_range, n_blocks, tree_reduce};
@@ -32,12 +32,8 @@ fn sum_count<T: Float>(x: &[T]) -> (f64, u64) {
     tree_reduce(
         n_blocks(n),
         &|b| {
-            let blk = &x[block_range(b, n)];
-            let s = lane_sum(blk, |v| if v.is_nan() { 0.0 } else { v });
-            (
-                s,
-                blk.iter().filter(|v| !v.to_f64().is_nan()).count() as u64,
-            )
+            let s = lane_stats(&x[block_range(b, n)]);
+            (s.sum, s.count)
         },
         &|a, b| (a.0 + b.0, a.1 + b.1),
     )
@@ -49,12 +45,8 @@ fn extrema<T: Float>(x: &[T]) -> (f64, f64) {
     let (lo, hi) = tree_reduce(
         n_blocks(n),
         &|b| {
-            x[block_range(b, n)]
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                    let v = v.to_f64();
-                    (lo.min(v), hi.max(v)) // min/max skip NaN
-                })
+            let s = lane_stats(&x[block_range(b, n)]);
+            (s.min, s.max)
         },
         &|a, b| (a.0.min(b.0), a.1.max(b.1)),
     );

@@ -57,21 +57,12 @@ impl Moments {
     }
 
     fn block<T: Float>(x: &[T]) -> Moments {
-        let (mut s, mut c) = (0.0f64, 0u64);
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &v in x {
-            let v = v.to_f64();
-            if !v.is_nan() {
-                s += v;
-                c += 1;
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
+        let st = super::lanes::lane_stats(x);
+        let c = st.count;
         if c == 0 {
             return Moments::EMPTY;
         }
-        let mean = s / c as f64;
+        let mean = st.sum / c as f64;
         let m2 = super::lanes::lane_sum(x, |v| {
             let d = v - mean;
             if v.is_nan() {
@@ -84,8 +75,8 @@ impl Moments {
             count: c,
             mean,
             m2,
-            min: lo,
-            max: hi,
+            min: st.min,
+            max: st.max,
         }
     }
 
