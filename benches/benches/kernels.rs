@@ -46,14 +46,32 @@ fn kernels(c: &mut Criterion) {
         grp.measurement_time(Duration::from_secs(if n > 2_000_000 { 3 } else { 2 }));
         let id = |name: &str| BenchmarkId::new(name, n);
 
+        // A plain streaming read of `x`: the floor for one-array reductions
+        // (sixteen lanes: at 1e6, in cache, eight lanes wait on the adds).
         grp.bench_function(id("read_baseline"), |b| {
             b.iter(|| {
-                black_box(&x).chunks_exact(8).fold([0.0f64; 8], |mut a, c| {
-                    for j in 0..8 {
-                        a[j] += c[j];
-                    }
-                    a
-                })
+                black_box(&x)
+                    .chunks_exact(16)
+                    .fold([0.0f64; 16], |mut a, c| {
+                        for j in 0..16 {
+                            a[j] += c[j];
+                        }
+                        a
+                    })
+            })
+        });
+        // The same plain read of the two arrays `dot` reads.
+        grp.bench_function(id("read_baseline_2"), |b| {
+            b.iter(|| {
+                black_box(&x).chunks_exact(16).zip(y.chunks_exact(16)).fold(
+                    [0.0f64; 16],
+                    |mut a, (c, d)| {
+                        for j in 0..16 {
+                            a[j] += c[j] + d[j];
+                        }
+                        a
+                    },
+                )
             })
         });
         grp.bench_function(id("score_series"), |b| {

@@ -104,10 +104,13 @@ def worker(variant: str, family: str, sizes: List[int], dtypes: List[str], repea
                     t0 = time.perf_counter()
                     f(d)
                     runs.append(time.perf_counter() - t0)
-                print(json.dumps({
+                row = {
                     "variant": variant, "family": family, "kernel": kernel, "n": n, "dtype": dtype,
                     "median_s": statistics.median(runs), "min_s": min(runs), "first_s": first, "runs": len(runs),
-                }), flush=True)
+                }
+                if hasattr(f, "expr"):
+                    row["expr"] = f.expr(d)
+                print(json.dumps(row), flush=True)
 
 
 OVERHEAD = {
