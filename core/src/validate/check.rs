@@ -101,6 +101,24 @@ pub(super) fn column(col: Column<'_>, rules: &[&Rule], max: usize) -> Vec<Outcom
     }
 }
 
+/// Rows per failure mask: one bit a row.
+const MASK: usize = 64;
+
+/// Records the rows of `chunk` (its first row is `base`) whose bit is set in
+/// `m`, in row order.
+#[inline(always)]
+fn record_mask<V: Value>(mut m: u64, chunk: &[V], base: usize, out: &mut Outcome, max: usize) {
+    while m != 0 {
+        let i = m.trailing_zeros() as usize;
+        out.record(base + i, chunk[i].f(), max);
+        m &= m - 1;
+    }
+}
+
+/// Records the rows that fail. The test runs 64 rows at a time into a bit
+/// mask, without a branch (the compiler vectorizes it), and only the set
+/// bits are visited: a branch per row mispredicted on data where failures
+/// are common (in_range over N(0, 10) data at `[-10, 10]`: 1.5 ns a row).
 #[inline(always)]
 fn scan<V: Value>(
     blk: &[V],
@@ -109,13 +127,25 @@ fn scan<V: Value>(
     max: usize,
     fails: impl Fn(V) -> bool,
 ) {
-    for (i, &v) in blk.iter().enumerate() {
+    let chunks = blk.chunks_exact(MASK);
+    let tail = blk.len() - chunks.remainder().len();
+    for (c, chunk) in chunks.enumerate() {
+        let mut m = 0u64;
+        for (i, &v) in chunk.iter().enumerate() {
+            m |= u64::from(fails(v)) << i;
+        }
+        record_mask(m, chunk, base + c * MASK, out, max);
+    }
+    for (i, &v) in blk[tail..].iter().enumerate() {
         if fails(v) {
-            out.record(base + i, v.f(), max);
+            out.record(base + tail + i, v.f(), max);
         }
     }
 }
 
+/// Records the rows that fail against the previous present value. A chunk
+/// of 64 rows without a missing value, after a present one, is tested as a
+/// bit mask (as in [`scan`]); others row by row, skipping missing values.
 #[inline(always)]
 fn scan_pairs<V: Value>(
     blk: &[V],
@@ -124,6 +154,31 @@ fn scan_pairs<V: Value>(
     max: usize,
     prev: &mut Option<V>,
     fails: impl Fn(V, V) -> bool,
+) {
+    for (c, chunk) in blk.chunks(MASK).enumerate() {
+        let start = base + c * MASK;
+        match *prev {
+            Some(p) if chunk.len() == MASK && !chunk.iter().any(|v| v.missing()) => {
+                let mut m = u64::from(fails(p, chunk[0]));
+                for (i, w) in chunk.windows(2).enumerate() {
+                    m |= u64::from(fails(w[0], w[1])) << (i + 1);
+                }
+                record_mask(m, chunk, start, out, max);
+                *prev = chunk.last().copied();
+            }
+            _ => pairs_by_row(chunk, start, out, max, prev, &fails),
+        }
+    }
+}
+
+#[inline(always)]
+fn pairs_by_row<V: Value>(
+    blk: &[V],
+    base: usize,
+    out: &mut Outcome,
+    max: usize,
+    prev: &mut Option<V>,
+    fails: &impl Fn(V, V) -> bool,
 ) {
     for (i, &v) in blk.iter().enumerate() {
         if v.missing() {
@@ -237,23 +292,61 @@ fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
 /// present one fails (the 2nd and later occurrences, as in the general
 /// case). `None` as soon as the order breaks.
 fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
+    use std::cmp::Ordering::{Equal, Greater};
     let mut out = Outcome::default();
     let mut prev: Option<u64> = None;
-    let mut dir = std::cmp::Ordering::Equal;
-    for (i, v) in x.iter().enumerate() {
-        if v.missing() {
-            continue;
-        }
-        let k = v.key();
-        if let Some(p) = prev {
-            match k.cmp(&p) {
-                std::cmp::Ordering::Equal => out.record(i, v.f(), max),
-                d if dir == std::cmp::Ordering::Equal => dir = d,
-                d if d != dir => return None,
-                _ => {}
+    let mut dir = Equal;
+    for (c, chunk) in x.chunks(MASK).enumerate() {
+        let base = c * MASK;
+        match prev {
+            // A full chunk without missing values once the direction is
+            // known: its keys compared with their neighbours, reduced to
+            // three flags (the compiler vectorizes it); rows are recorded
+            // only in a chunk that holds a duplicate.
+            Some(p)
+                if dir != Equal && chunk.len() == MASK && !chunk.iter().any(|v| v.missing()) =>
+            {
+                let k0 = chunk[0].key();
+                let (mut eq, mut up, mut down) = (k0 == p, k0 > p, k0 < p);
+                for w in chunk.windows(2) {
+                    let (a, b) = (w[0].key(), w[1].key());
+                    eq |= b == a;
+                    up |= b > a;
+                    down |= b < a;
+                }
+                if (dir == Greater && down) || (dir != Greater && up) {
+                    return None;
+                }
+                if eq {
+                    let mut last = p;
+                    for (i, v) in chunk.iter().enumerate() {
+                        let k = v.key();
+                        if k == last {
+                            out.record(base + i, v.f(), max);
+                        }
+                        last = k;
+                    }
+                }
+                prev = Some(chunk[MASK - 1].key());
+            }
+            _ => {
+                for (i, v) in chunk.iter().enumerate() {
+                    if v.missing() {
+                        continue;
+                    }
+                    let k = v.key();
+                    if let Some(p) = prev {
+                        match k.cmp(&p) {
+                            Equal => out.record(base + i, v.f(), max),
+                            d if dir == Equal => dir = d,
+                            d if d != dir => return None,
+                            _ => {}
+                        }
+                    }
+                    prev = Some(k);
+                }
             }
         }
-        prev = Some(k);
     }
     Some(out)
 }
