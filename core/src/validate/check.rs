@@ -205,9 +205,13 @@ fn finite_stats<V: Value>(x: &[V]) -> (f64, f64) {
     (mean, (m2 / (n - 1) as f64).sqrt())
 }
 
+/// Rows per part of a column: the parts run in parallel (each row's outcome
+/// depends only on itself and the previous present value, so the parts'
+/// outcomes join exactly, in row order). Small in unit tests, so that they
+/// cross parts' ends cheaply.
+const PART: usize = if cfg!(test) { 1 << 12 } else { 1 << 20 };
+
 fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
-    let mut outs = vec![Outcome::default(); rules.len()];
-    let mut prev: Vec<Option<V>> = vec![None; rules.len()];
     let stats = if rules.iter().any(|r| matches!(r, Rule::MaxAbsZscore(_))) {
         finite_stats(x)
     } else {
@@ -224,8 +228,64 @@ fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
             _ => Vec::new(),
         })
         .collect();
+    let parts = x.len().div_ceil(PART).max(1);
+    // The pair rules start each part from the last present value before it.
+    let mut before: Vec<Option<V>> = vec![None; parts];
+    for k in 1..parts {
+        let prior = &x[(k - 1) * PART..k * PART];
+        before[k] = prior
+            .iter()
+            .rev()
+            .find(|v| !v.missing())
+            .copied()
+            .or(before[k - 1]);
+    }
+    let has_unique = rules.iter().any(|r| matches!(r, Rule::Unique));
+    // `unique` is one pass of its own over the whole column, beside the parts.
+    let (u, pieces) = crate::parallel::join(
+        || has_unique.then(|| unique(x, max)),
+        || {
+            crate::parallel::map_collect(parts, |k| {
+                let lo = (k * PART).min(x.len());
+                let hi = (lo + PART).min(x.len());
+                run_rows(&x[lo..hi], lo, before[k], rules, max, stats, &sets)
+            })
+        },
+    );
+    let mut outs = vec![Outcome::default(); rules.len()];
+    for piece in pieces {
+        for (out, p) in outs.iter_mut().zip(piece) {
+            out.n_failed += p.n_failed;
+            let room = max.saturating_sub(out.rows.len());
+            out.rows.extend(p.rows.into_iter().take(room));
+            out.values.extend(p.values.into_iter().take(room));
+        }
+    }
+    if let Some(u) = u {
+        for (out, rule) in outs.iter_mut().zip(rules) {
+            if matches!(rule, Rule::Unique) {
+                *out = u.clone();
+            }
+        }
+    }
+    outs
+}
+
+/// The block rules over rows `base..base + x.len()` of a column; `before` is
+/// the last present value before them.
+fn run_rows<V: Value>(
+    x: &[V],
+    base: usize,
+    before: Option<V>,
+    rules: &[&Rule],
+    max: usize,
+    stats: (f64, f64),
+    sets: &[Vec<f64>],
+) -> Vec<Outcome> {
+    let mut outs = vec![Outcome::default(); rules.len()];
+    let mut prev: Vec<Option<V>> = vec![before; rules.len()];
     for (b, blk) in x.chunks(BLOCK).enumerate() {
-        let base = b * BLOCK;
+        let base = base + b * BLOCK;
         for (r, rule) in rules.iter().enumerate() {
             let out = &mut outs[r];
             match **rule {
@@ -276,28 +336,77 @@ fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
             }
         }
     }
-    if let Some(first) = rules.iter().position(|r| matches!(r, Rule::Unique)) {
-        let u = unique(x, max);
-        for (r, rule) in rules.iter().enumerate().skip(first) {
-            if matches!(rule, Rule::Unique) {
-                outs[r] = u.clone();
-            }
-        }
-    }
     outs
 }
 
 /// Duplicates of a column whose present values are sorted (either way):
 /// equal values are neighbours, so each present value equal to the previous
 /// present one fails (the 2nd and later occurrences, as in the general
-/// case). `None` as soon as the order breaks.
+/// case). `None` as soon as the order breaks. The column's parts run in
+/// parallel; their ends are compared when they are joined.
 fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
+    use std::cmp::Ordering::Equal;
+    let parts = x.len().div_ceil(PART).max(1);
+    let pieces = crate::parallel::map_collect(parts, |k| {
+        let lo = (k * PART).min(x.len());
+        sorted_part(&x[lo..(lo + PART).min(x.len())], lo, max)
+    });
+    let mut out = Outcome::default();
+    let (mut dir, mut last) = (Equal, None::<u64>);
+    // Each direction seen (inside a part, or from a part's last present
+    // value to the next one's first) must be the same.
+    fn agree(d: std::cmp::Ordering, dir: &mut std::cmp::Ordering) -> bool {
+        match d {
+            Equal => true,
+            d if *dir == Equal => {
+                *dir = d;
+                true
+            }
+            d => d == *dir,
+        }
+    }
+    for piece in pieces {
+        let p = piece?;
+        if let (Some(l), Some((row, k, v))) = (last, p.first) {
+            if k == l {
+                out.record(row, v, max);
+            } else if !agree(k.cmp(&l), &mut dir) {
+                return None;
+            }
+        }
+        if !agree(p.dir, &mut dir) {
+            return None;
+        }
+        out.n_failed += p.out.n_failed;
+        let room = max.saturating_sub(out.rows.len());
+        out.rows.extend(p.out.rows.into_iter().take(room));
+        out.values.extend(p.out.values.into_iter().take(room));
+        last = p.last.or(last);
+    }
+    Some(out)
+}
+
+/// One part of a sorted column (its first row is `base`).
+struct SortedPart {
+    /// The duplicates inside the part.
+    out: Outcome,
+    /// The part's direction (`Equal` when all its present keys are).
+    dir: std::cmp::Ordering,
+    /// Row, key and value of the part's first present value.
+    first: Option<(usize, u64, f64)>,
+    /// Key of its last present value.
+    last: Option<u64>,
+}
+
+/// [`SortedPart`] of `x`, or `None` when its order breaks.
+fn sorted_part<V: Value>(x: &[V], base: usize, max: usize) -> Option<SortedPart> {
     use std::cmp::Ordering::{Equal, Greater};
     let mut out = Outcome::default();
     let mut prev: Option<u64> = None;
     let mut dir = Equal;
+    let mut first = None;
     for (c, chunk) in x.chunks(MASK).enumerate() {
-        let base = c * MASK;
+        let base = base + c * MASK;
         match prev {
             // A full chunk without missing values once the direction is
             // known: its keys compared with their neighbours, reduced to
@@ -335,6 +444,9 @@ fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
                         continue;
                     }
                     let k = v.key();
+                    if first.is_none() {
+                        first = Some((base + i, k, v.f()));
+                    }
                     if let Some(p) = prev {
                         match k.cmp(&p) {
                             Equal => out.record(base + i, v.f(), max),
@@ -348,7 +460,12 @@ fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
             }
         }
     }
-    Some(out)
+    Some(SortedPart {
+        out,
+        dir,
+        first,
+        last: prev,
+    })
 }
 
 /// Duplicates by sorting keys; failing rows found in a second, row-order pass.
@@ -385,4 +502,90 @@ fn unique<V: Value>(x: &[V], max: usize) -> Outcome {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The failing rows of `unique` by a hash set, in row order.
+    fn naive_unique(x: &[f64]) -> Vec<u64> {
+        let mut seen = HashSet::new();
+        (0..x.len() as u64)
+            .filter(|&i| {
+                let v = x[i as usize];
+                !v.is_nan() && !seen.insert(v.key())
+            })
+            .collect()
+    }
+
+    /// The parts of a column of several [`PART`]s give what one pass over
+    /// the whole column gives: pair rules across the parts' ends (a missing
+    /// run over an end, a duplicate and a step down on an end), and the
+    /// sorted `unique`'s joins, its direction broken on an end included.
+    #[test]
+    fn parts_join_like_one_pass() {
+        let n = 5 * PART + 12_345;
+        let mut x: Vec<f64> = (0..n).map(|i| (i / 3 * 2) as f64).collect();
+        x[PART] = x[PART - 1]; // a duplicate on the first end
+        for v in &mut x[2 * PART - 3..2 * PART + 2] {
+            *v = f64::NAN; // a missing run over the second end
+        }
+        x[2 * PART + 2] = x[2 * PART - 4] - 1.0; // a step down after it
+        for v in &mut x[3 * PART..4 * PART] {
+            *v = f64::NAN; // a part with no present value
+        }
+        x[4 * PART] = x[3 * PART - 1] - 1.0; // a step down across it
+        let rules = [
+            Rule::Unique,
+            Rule::monotonic(false, false),
+            Rule::monotonic(false, true),
+            Rule::monotonic(true, false),
+            Rule::NoGaps(1.0),
+            Rule::NotMissing,
+        ];
+        let rs: Vec<&Rule> = rules.iter().collect();
+        let sets = vec![Vec::new(); rules.len()];
+        for max in [0, 3, 1000] {
+            let got = run(&x, &rs, max);
+            let whole = run_rows(&x, 0, None, &rs, max, (f64::NAN, f64::NAN), &sets);
+            for r in 1..rules.len() {
+                assert_eq!(got[r].n_failed, whole[r].n_failed, "{}", rules[r]);
+                assert_eq!(got[r].rows, whole[r].rows, "{}", rules[r]);
+            }
+            let exp = naive_unique(&x);
+            assert_eq!(got[0].n_failed, exp.len() as u64);
+            assert_eq!(got[0].rows, exp[..exp.len().min(max)].to_vec());
+        }
+        // Sorted, with the missing run over an end and a duplicate on an
+        // end: the sorted pass joins its parts.
+        assert!(n > 5 * PART);
+        let mut z = x.clone();
+        z[2 * PART + 2] = z[2 * PART + 3];
+        z[4 * PART] = z[3 * PART - 1]; // a duplicate across the missing part
+        let exp = naive_unique(&z);
+        let got = unique_if_sorted(&z, 1000).expect("sorted");
+        assert_eq!(got.n_failed, exp.len() as u64);
+        assert!(got.rows == exp[..1000], "sorted unique's rows");
+        // Each part sorted, but the second starts below the first's end.
+        let w: Vec<f64> = (0..n)
+            .map(|i| if i < PART { i } else { i - 100 } as f64)
+            .collect();
+        assert!(unique_if_sorted(&w, 10).is_none());
+        let exp = naive_unique(&w);
+        let got = run(&w, &[&Rule::Unique], 10);
+        assert_eq!(got[0].n_failed, exp.len() as u64);
+        assert_eq!(got[0].rows, exp[..10].to_vec());
+        // Sorted up to the second end, then down: the sorted pass gives up
+        // and the general one finds the same duplicates.
+        let mut y: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        for (i, v) in y[2 * PART..].iter_mut().enumerate() {
+            *v = (2 * PART) as f64 - 1.0 - i as f64;
+        }
+        assert!(unique_if_sorted(&y, 10).is_none());
+        let exp = naive_unique(&y);
+        let got = run(&y, &[&Rule::Unique], 10);
+        assert_eq!(got[0].n_failed, exp.len() as u64);
+        assert_eq!(got[0].rows, exp[..10].to_vec());
+    }
 }
