@@ -240,18 +240,24 @@ fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
             .copied()
             .or(before[k - 1]);
     }
-    let has_unique = rules.iter().any(|r| matches!(r, Rule::Unique));
-    // `unique` is one pass of its own over the whole column, beside the parts.
-    let (u, pieces) = crate::parallel::join(
-        || has_unique.then(|| unique(x, max)),
-        || {
-            crate::parallel::map_collect(parts, |k| {
-                let lo = (k * PART).min(x.len());
-                let hi = (lo + PART).min(x.len());
-                run_rows(&x[lo..hi], lo, before[k], rules, max, stats, &sets)
-            })
-        },
-    );
+    let plan = Plan {
+        rules,
+        max,
+        stats,
+        sets,
+        unique: rules.iter().any(|r| matches!(r, Rule::Unique)),
+    };
+    // Each part also runs the sorted `unique` pass, block by block beside
+    // the other rules (the column is read once).
+    let pieces = crate::parallel::map_collect(parts, |k| {
+        let lo = (k * PART).min(x.len());
+        let hi = (lo + PART).min(x.len());
+        run_rows(&x[lo..hi], lo, before[k], &plan)
+    });
+    let (pieces, sorted): (Vec<_>, Vec<_>) = pieces.into_iter().unzip();
+    let u = plan
+        .unique
+        .then(|| join_sorted(sorted, max).unwrap_or_else(|| unique_by_sort(x, max)));
     let mut outs = vec![Outcome::default(); rules.len()];
     for piece in pieces {
         for (out, p) in outs.iter_mut().zip(piece) {
@@ -271,21 +277,41 @@ fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
     outs
 }
 
-/// The block rules over rows `base..base + x.len()` of a column; `before` is
-/// the last present value before them.
+/// What every part of a column runs: its rules, the most failing rows to
+/// record, the finite values' mean and standard deviation (for
+/// `max_abs_zscore`), each `in_set` rule's sorted set, and whether a rule
+/// is `unique`.
+struct Plan<'r> {
+    rules: &'r [&'r Rule],
+    max: usize,
+    stats: (f64, f64),
+    sets: Vec<Vec<f64>>,
+    unique: bool,
+}
+
+/// The rules over rows `base..base + x.len()` of a column (`before` is the
+/// last present value before them), and the part's sorted `unique` pass.
 fn run_rows<V: Value>(
     x: &[V],
     base: usize,
     before: Option<V>,
-    rules: &[&Rule],
-    max: usize,
-    stats: (f64, f64),
-    sets: &[Vec<f64>],
-) -> Vec<Outcome> {
+    plan: &Plan<'_>,
+) -> (Vec<Outcome>, Option<SortedPart>) {
+    let Plan {
+        rules,
+        max,
+        stats,
+        ref sets,
+        unique,
+    } = *plan;
     let mut outs = vec![Outcome::default(); rules.len()];
     let mut prev: Vec<Option<V>> = vec![before; rules.len()];
+    let mut sorted = SortedScan::default();
     for (b, blk) in x.chunks(BLOCK).enumerate() {
         let base = base + b * BLOCK;
+        if unique {
+            sorted.feed(blk, base, max);
+        }
         for (r, rule) in rules.iter().enumerate() {
             let out = &mut outs[r];
             match **rule {
@@ -336,26 +362,35 @@ fn run_rows<V: Value>(
             }
         }
     }
-    outs
+    (outs, unique.then(|| sorted.finish()).flatten())
 }
 
 /// Duplicates of a column whose present values are sorted (either way):
 /// equal values are neighbours, so each present value equal to the previous
 /// present one fails (the 2nd and later occurrences, as in the general
 /// case). `None` as soon as the order breaks. The column's parts run in
-/// parallel; their ends are compared when they are joined.
+/// parallel; their ends are compared when they are joined. (`run` feeds
+/// the parts' [`SortedScan`]s beside its other rules; this is the pass on
+/// its own, for the tests.)
+#[cfg(test)]
 fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
-    use std::cmp::Ordering::Equal;
     let parts = x.len().div_ceil(PART).max(1);
     let pieces = crate::parallel::map_collect(parts, |k| {
         let lo = (k * PART).min(x.len());
-        sorted_part(&x[lo..(lo + PART).min(x.len())], lo, max)
+        let mut scan = SortedScan::default();
+        scan.feed(&x[lo..(lo + PART).min(x.len())], lo, max);
+        scan.finish()
     });
-    let mut out = Outcome::default();
-    let (mut dir, mut last) = (Equal, None::<u64>);
-    // Each direction seen (inside a part, or from a part's last present
-    // value to the next one's first) must be the same.
-    fn agree(d: std::cmp::Ordering, dir: &mut std::cmp::Ordering) -> bool {
+    join_sorted(pieces, max)
+}
+
+/// Joins the sorted passes of a column's parts, in row order: a part's first
+/// present value equal to the previous part's last fails, and every
+/// direction seen (inside a part, or across an end) must be the same.
+/// `None` when a part's order broke or the directions differ.
+fn join_sorted(pieces: Vec<Option<SortedPart>>, max: usize) -> Option<Outcome> {
+    use std::cmp::Ordering::{self, Equal};
+    fn agree(d: Ordering, dir: &mut Ordering) -> bool {
         match d {
             Equal => true,
             d if *dir == Equal => {
@@ -365,6 +400,8 @@ fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
             d => d == *dir,
         }
     }
+    let mut out = Outcome::default();
+    let (mut dir, mut last) = (Equal, None::<u64>);
     for piece in pieces {
         let p = piece?;
         if let (Some(l), Some((row, k, v))) = (last, p.first) {
@@ -386,7 +423,7 @@ fn unique_if_sorted<V: Value>(x: &[V], max: usize) -> Option<Outcome> {
     Some(out)
 }
 
-/// One part of a sorted column (its first row is `base`).
+/// One part of a sorted column.
 struct SortedPart {
     /// The duplicates inside the part.
     out: Outcome,
@@ -398,82 +435,110 @@ struct SortedPart {
     last: Option<u64>,
 }
 
-/// [`SortedPart`] of `x`, or `None` when its order breaks.
-fn sorted_part<V: Value>(x: &[V], base: usize, max: usize) -> Option<SortedPart> {
-    use std::cmp::Ordering::{Equal, Greater};
-    let mut out = Outcome::default();
-    let mut prev: Option<u64> = None;
-    let mut dir = Equal;
-    let mut first = None;
-    for (c, chunk) in x.chunks(MASK).enumerate() {
-        let base = base + c * MASK;
-        match prev {
-            // A full chunk without missing values once the direction is
-            // known: its keys compared with their neighbours, reduced to
-            // three flags (the compiler vectorizes it); rows are recorded
-            // only in a chunk that holds a duplicate.
-            Some(p)
-                if dir != Equal && chunk.len() == MASK && !chunk.iter().any(|v| v.missing()) =>
-            {
-                let k0 = chunk[0].key();
-                let (mut eq, mut up, mut down) = (k0 == p, k0 > p, k0 < p);
-                for w in chunk.windows(2) {
-                    let (a, b) = (w[0].key(), w[1].key());
-                    eq |= b == a;
-                    up |= b > a;
-                    down |= b < a;
+/// The sorted `unique` pass over one part, fed its rows in order, a block
+/// at a time.
+#[derive(Default)]
+struct SortedScan {
+    part: Option<SortedPart>,
+    broken: bool,
+}
+
+impl SortedScan {
+    /// Feeds the rows `base..base + x.len()`.
+    fn feed<V: Value>(&mut self, x: &[V], base: usize, max: usize) {
+        use std::cmp::Ordering::{Equal, Greater};
+        if self.broken {
+            return;
+        }
+        let p = self.part.get_or_insert_with(|| SortedPart {
+            out: Outcome::default(),
+            dir: Equal,
+            first: None,
+            last: None,
+        });
+        let (out, dir, first, prev) = (&mut p.out, &mut p.dir, &mut p.first, &mut p.last);
+        for (c, chunk) in x.chunks(MASK).enumerate() {
+            let base = base + c * MASK;
+            match *prev {
+                // A full chunk without missing values once the direction is
+                // known: its keys compared with their neighbours, reduced to
+                // three flags (the compiler vectorizes it); rows are recorded
+                // only in a chunk that holds a duplicate.
+                Some(p)
+                    if *dir != Equal
+                        && chunk.len() == MASK
+                        && !chunk.iter().any(|v| v.missing()) =>
+                {
+                    let k0 = chunk[0].key();
+                    let (mut eq, mut up, mut down) = (k0 == p, k0 > p, k0 < p);
+                    for w in chunk.windows(2) {
+                        let (a, b) = (w[0].key(), w[1].key());
+                        eq |= b == a;
+                        up |= b > a;
+                        down |= b < a;
+                    }
+                    if (*dir == Greater && down) || (*dir != Greater && up) {
+                        self.broken = true;
+                        return;
+                    }
+                    if eq {
+                        let mut last = p;
+                        for (i, v) in chunk.iter().enumerate() {
+                            let k = v.key();
+                            if k == last {
+                                out.record(base + i, v.f(), max);
+                            }
+                            last = k;
+                        }
+                    }
+                    *prev = Some(chunk[MASK - 1].key());
                 }
-                if (dir == Greater && down) || (dir != Greater && up) {
-                    return None;
-                }
-                if eq {
-                    let mut last = p;
+                _ => {
                     for (i, v) in chunk.iter().enumerate() {
+                        if v.missing() {
+                            continue;
+                        }
                         let k = v.key();
-                        if k == last {
-                            out.record(base + i, v.f(), max);
+                        if first.is_none() {
+                            *first = Some((base + i, k, v.f()));
                         }
-                        last = k;
-                    }
-                }
-                prev = Some(chunk[MASK - 1].key());
-            }
-            _ => {
-                for (i, v) in chunk.iter().enumerate() {
-                    if v.missing() {
-                        continue;
-                    }
-                    let k = v.key();
-                    if first.is_none() {
-                        first = Some((base + i, k, v.f()));
-                    }
-                    if let Some(p) = prev {
-                        match k.cmp(&p) {
-                            Equal => out.record(base + i, v.f(), max),
-                            d if dir == Equal => dir = d,
-                            d if d != dir => return None,
-                            _ => {}
+                        if let Some(p) = *prev {
+                            match k.cmp(&p) {
+                                Equal => out.record(base + i, v.f(), max),
+                                d if *dir == Equal => *dir = d,
+                                d if d != *dir => {
+                                    self.broken = true;
+                                    return;
+                                }
+                                _ => {}
+                            }
                         }
+                        *prev = Some(k);
                     }
-                    prev = Some(k);
                 }
             }
         }
     }
-    Some(SortedPart {
-        out,
-        dir,
-        first,
-        last: prev,
-    })
+
+    /// The part, or `None` when its order broke.
+    fn finish(self) -> Option<SortedPart> {
+        if self.broken {
+            None
+        } else {
+            Some(self.part.unwrap_or(SortedPart {
+                out: Outcome::default(),
+                dir: std::cmp::Ordering::Equal,
+                first: None,
+                last: None,
+            }))
+        }
+    }
 }
 
-/// Duplicates by sorting keys; failing rows found in a second, row-order pass.
-/// A column that is already sorted (ids, timestamps) takes one linear pass.
-fn unique<V: Value>(x: &[V], max: usize) -> Outcome {
-    if let Some(out) = unique_if_sorted(x, max) {
-        return out;
-    }
+/// Duplicates by sorting keys; failing rows found in a second, row-order
+/// pass. For columns that are not sorted (a sorted one, ids or timestamps,
+/// is done by the parts' [`SortedScan`]s in the column's one pass).
+fn unique_by_sort<V: Value>(x: &[V], max: usize) -> Outcome {
     let mut keys: Vec<u64> = x.iter().filter(|v| !v.missing()).map(|v| v.key()).collect();
     keys.sort_unstable();
     let mut out = Outcome::default();
@@ -545,10 +610,16 @@ mod tests {
             Rule::NotMissing,
         ];
         let rs: Vec<&Rule> = rules.iter().collect();
-        let sets = vec![Vec::new(); rules.len()];
         for max in [0, 3, 1000] {
             let got = run(&x, &rs, max);
-            let whole = run_rows(&x, 0, None, &rs, max, (f64::NAN, f64::NAN), &sets);
+            let plan = Plan {
+                rules: &rs,
+                max,
+                stats: (f64::NAN, f64::NAN),
+                sets: vec![Vec::new(); rules.len()],
+                unique: false,
+            };
+            let (whole, _) = run_rows(&x, 0, None, &plan);
             for r in 1..rules.len() {
                 assert_eq!(got[r].n_failed, whole[r].n_failed, "{}", rules[r]);
                 assert_eq!(got[r].rows, whole[r].rows, "{}", rules[r]);
@@ -567,6 +638,9 @@ mod tests {
         let got = unique_if_sorted(&z, 1000).expect("sorted");
         assert_eq!(got.n_failed, exp.len() as u64);
         assert!(got.rows == exp[..1000], "sorted unique's rows");
+        let fused = run(&z, &[&Rule::Unique, &Rule::NotMissing], 1000);
+        assert_eq!(fused[0].n_failed, exp.len() as u64);
+        assert!(fused[0].rows == exp[..1000], "unique beside another rule");
         // Each part sorted, but the second starts below the first's end.
         let w: Vec<f64> = (0..n)
             .map(|i| if i < PART { i } else { i - 100 } as f64)
