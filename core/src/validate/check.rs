@@ -171,6 +171,7 @@ fn scan_pairs<V: Value>(
     }
 }
 
+/// [`scan_pairs`] one row at a time, skipping missing values.
 #[inline(always)]
 fn pairs_by_row<V: Value>(
     blk: &[V],
