@@ -431,7 +431,10 @@ impl EwmVarState {
 /// The outputs of a block of rows, in a loop of their own that the compiler
 /// vectorizes: their division and square root were most of a row's time
 /// when computed one row at a time next to the state's updates.
-fn ewm_var_outputs<T: Float, const BIAS: bool, const STD: bool>(raw: &Raw, out: &mut [T]) {
+fn ewm_var_outputs<T: Float, const N: usize, const BIAS: bool, const STD: bool>(
+    raw: &Raw<N>,
+    out: &mut [T],
+) {
     for (i, o) in out.iter_mut().enumerate() {
         *o = T::from_f64(EwmVarState::output(
             BIAS,
@@ -443,35 +446,51 @@ fn ewm_var_outputs<T: Float, const BIAS: bool, const STD: bool>(raw: &Raw, out: 
     }
 }
 
-/// Each row's raw state in a block: what its output is computed from.
-struct Raw {
-    cov: [f64; SCAN_BLOCK],
-    sum_wt: [f64; SCAN_BLOCK],
-    sum_wt2: [f64; SCAN_BLOCK],
+/// Each row's raw state in a block of `N` rows: what its output is computed
+/// from.
+struct Raw<const N: usize> {
+    cov: [f64; N],
+    sum_wt: [f64; N],
+    sum_wt2: [f64; N],
 }
 
 /// Rows per block of [`EwmVarState`]: each row's raw state is kept, then
 /// the outputs are computed in a second, vectorized loop.
 const SCAN_BLOCK: usize = 256;
 
-impl Scan for EwmVarState {
-    fn update_into<T: Float>(&mut self, x: &[T], out: &mut [T]) -> Result<()> {
-        check_out(x.len(), out.len())?;
+/// Rows per block for short calls (a streaming row at a time): the block's
+/// arrays are zeroed on every call, and 6 KB of them had cost a one-row
+/// call 60 ns.
+const SHORT_BLOCK: usize = 16;
+
+impl EwmVarState {
+    fn run_blocks<T: Float, const N: usize>(&mut self, x: &[T], out: &mut [T]) {
         let mut raw = Raw {
-            cov: [0.0; SCAN_BLOCK],
-            sum_wt: [0.0; SCAN_BLOCK],
-            sum_wt2: [0.0; SCAN_BLOCK],
+            cov: [0.0; N],
+            sum_wt: [0.0; N],
+            sum_wt2: [0.0; N],
         };
-        for (xb, ob) in x.chunks(SCAN_BLOCK).zip(out.chunks_mut(SCAN_BLOCK)) {
+        for (xb, ob) in x.chunks(N).zip(out.chunks_mut(N)) {
             for (i, &v) in xb.iter().enumerate() {
                 [raw.cov[i], raw.sum_wt[i], raw.sum_wt2[i]] = self.advance(v.to_f64());
             }
             match (self.opts.bias, self.std) {
-                (false, false) => ewm_var_outputs::<T, false, false>(&raw, ob),
-                (false, true) => ewm_var_outputs::<T, false, true>(&raw, ob),
-                (true, false) => ewm_var_outputs::<T, true, false>(&raw, ob),
-                (true, true) => ewm_var_outputs::<T, true, true>(&raw, ob),
+                (false, false) => ewm_var_outputs::<T, N, false, false>(&raw, ob),
+                (false, true) => ewm_var_outputs::<T, N, false, true>(&raw, ob),
+                (true, false) => ewm_var_outputs::<T, N, true, false>(&raw, ob),
+                (true, true) => ewm_var_outputs::<T, N, true, true>(&raw, ob),
             }
+        }
+    }
+}
+
+impl Scan for EwmVarState {
+    fn update_into<T: Float>(&mut self, x: &[T], out: &mut [T]) -> Result<()> {
+        check_out(x.len(), out.len())?;
+        if x.len() <= SHORT_BLOCK {
+            self.run_blocks::<T, SHORT_BLOCK>(x, out);
+        } else {
+            self.run_blocks::<T, SCAN_BLOCK>(x, out);
         }
         Ok(())
     }

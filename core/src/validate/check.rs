@@ -16,6 +16,15 @@ pub(super) struct Outcome {
 }
 
 impl Outcome {
+    /// Appends what a later part of the column found (at most `max` rows
+    /// recorded in all).
+    fn append(&mut self, later: Outcome, max: usize) {
+        self.n_failed += later.n_failed;
+        let room = max.saturating_sub(self.rows.len());
+        self.rows.extend(later.rows.into_iter().take(room));
+        self.values.extend(later.values.into_iter().take(room));
+    }
+
     #[inline(always)]
     fn record(&mut self, row: usize, value: f64, max: usize) {
         self.n_failed += 1;
@@ -117,8 +126,9 @@ fn record_mask<V: Value>(mut m: u64, chunk: &[V], base: usize, out: &mut Outcome
 
 /// Records the rows that fail. The test runs 64 rows at a time into a bit
 /// mask, without a branch (the compiler vectorizes it), and only the set
-/// bits are visited: a branch per row mispredicted on data where failures
-/// are common (in_range over N(0, 10) data at `[-10, 10]`: 1.5 ns a row).
+/// bits are visited. The row loop's branches had kept it scalar: in_range
+/// over 1e7 values went 1.48 -> 0.24 ns a row with no failing row, and
+/// 4.0 -> 0.40 where a third of the rows fail.
 #[inline(always)]
 fn scan<V: Value>(
     blk: &[V],
@@ -262,10 +272,7 @@ fn run<V: Value>(x: &[V], rules: &[&Rule], max: usize) -> Vec<Outcome> {
     let mut outs = vec![Outcome::default(); rules.len()];
     for piece in pieces {
         for (out, p) in outs.iter_mut().zip(piece) {
-            out.n_failed += p.n_failed;
-            let room = max.saturating_sub(out.rows.len());
-            out.rows.extend(p.rows.into_iter().take(room));
-            out.values.extend(p.values.into_iter().take(room));
+            out.append(p, max);
         }
     }
     if let Some(u) = u {
@@ -415,10 +422,7 @@ fn join_sorted(pieces: Vec<Option<SortedPart>>, max: usize) -> Option<Outcome> {
         if !agree(p.dir, &mut dir) {
             return None;
         }
-        out.n_failed += p.out.n_failed;
-        let room = max.saturating_sub(out.rows.len());
-        out.rows.extend(p.out.rows.into_iter().take(room));
-        out.values.extend(p.out.values.into_iter().take(room));
+        out.append(p.out, max);
         last = p.last.or(last);
     }
     Some(out)
@@ -428,7 +432,8 @@ fn join_sorted(pieces: Vec<Option<SortedPart>>, max: usize) -> Option<Outcome> {
 struct SortedPart {
     /// The duplicates inside the part.
     out: Outcome,
-    /// The part's direction (`Equal` when all its present keys are).
+    /// The part's direction (`Equal` when all its present keys are, as
+    /// before any).
     dir: std::cmp::Ordering,
     /// Row, key and value of the part's first present value.
     first: Option<(usize, u64, f64)>,
@@ -436,11 +441,23 @@ struct SortedPart {
     last: Option<u64>,
 }
 
+impl Default for SortedPart {
+    /// A part with no present value yet.
+    fn default() -> Self {
+        SortedPart {
+            out: Outcome::default(),
+            dir: std::cmp::Ordering::Equal,
+            first: None,
+            last: None,
+        }
+    }
+}
+
 /// The sorted `unique` pass over one part, fed its rows in order, a block
 /// at a time.
 #[derive(Default)]
 struct SortedScan {
-    part: Option<SortedPart>,
+    part: SortedPart,
     broken: bool,
 }
 
@@ -451,12 +468,7 @@ impl SortedScan {
         if self.broken {
             return;
         }
-        let p = self.part.get_or_insert_with(|| SortedPart {
-            out: Outcome::default(),
-            dir: Equal,
-            first: None,
-            last: None,
-        });
+        let p = &mut self.part;
         let (out, dir, first, prev) = (&mut p.out, &mut p.dir, &mut p.first, &mut p.last);
         for (c, chunk) in x.chunks(MASK).enumerate() {
             let base = base + c * MASK;
@@ -523,16 +535,7 @@ impl SortedScan {
 
     /// The part, or `None` when its order broke.
     fn finish(self) -> Option<SortedPart> {
-        if self.broken {
-            None
-        } else {
-            Some(self.part.unwrap_or(SortedPart {
-                out: Outcome::default(),
-                dir: std::cmp::Ordering::Equal,
-                first: None,
-                last: None,
-            }))
-        }
+        (!self.broken).then_some(self.part)
     }
 }
 
