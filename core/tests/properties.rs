@@ -384,3 +384,85 @@ fn median_with_large_windows_uses_several_blocks() {
         assert_eq!(got[i], exp, "row {i}");
     }
 }
+
+/// `score_series` on inputs long enough for its eight speculative lanes
+/// (tens of thousands of rows), against the recurrence written as plain
+/// `if`s: the same bits, and the same in chunks that cut through lanes.
+#[test]
+fn score_series_matches_the_plain_recurrence_on_long_inputs() {
+    let mut r = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        r
+    };
+    for (n, spread) in [(70_000, 3.0), (40_000, 1e6), (9_000, 0.0)] {
+        let x: Vec<f64> = (0..n)
+            .map(|_| match next() % 100 {
+                0 => f64::NAN,
+                1 if spread == 0.0 => 1.0,
+                _ => ((next() >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * spread,
+            })
+            .collect();
+        for (up, down, init, skipna) in [
+            (0.9, 0.5, 0.0, true),
+            (0.9, 0.5, 0.0, false),
+            (0.3, -0.8, -0.0, true),
+            (0.999, 0.999, 5.0, true),
+            (1.0, 0.5, 0.0, true),
+        ] {
+            let mut s = init;
+            let plain: Vec<f64> = x
+                .iter()
+                .map(|&v| {
+                    s = if v.is_nan() {
+                        if skipna {
+                            s
+                        } else {
+                            f64::NAN
+                        }
+                    } else if v > s {
+                        s.mul_add(up, v)
+                    } else {
+                        s * down
+                    };
+                    s
+                })
+                .collect();
+            let o = ScoreOptions {
+                up,
+                down,
+                init,
+                skipna,
+            };
+            let got = score_series(&x, &o).unwrap();
+            let ctx = format!("n {n} up {up} down {down} skipna {skipna}");
+            assert!(same_bits(&plain, &got), "{ctx}");
+            let parts = chunked(&ScoreState::new(&o).unwrap(), &x, &[n / 3, n / 3 + 4_999]);
+            assert!(same_bits(&plain, &parts), "{ctx}, in chunks");
+            let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+            let got32 = score_series(&x32, &o).unwrap();
+            let mut s = init;
+            for (i, (&v, &g)) in x32.iter().zip(&got32).enumerate() {
+                let v = f64::from(v);
+                s = if v.is_nan() {
+                    if skipna {
+                        s
+                    } else {
+                        f64::NAN
+                    }
+                } else if v > s {
+                    s.mul_add(up, v)
+                } else {
+                    s * down
+                };
+                let want = s as f32;
+                assert!(
+                    want.to_bits() == g.to_bits() || want.is_nan() && g.is_nan(),
+                    "{ctx}, f32 row {i}"
+                );
+            }
+        }
+    }
+}

@@ -22,6 +22,7 @@ mod cumulative;
 mod ewm;
 mod rolling;
 mod series;
+mod speculate;
 
 pub use cumulative::{cummax, cummin, cumsum, drawdown, CumKind, CumState};
 pub use ewm::{

@@ -1,6 +1,6 @@
 //! `score_series`: the conditional recursive score.
 
-use super::Scan;
+use super::{speculate, Scan};
 use crate::error::{check_finite, check_out};
 use crate::float::select;
 use crate::{Float, Result};
@@ -91,23 +91,41 @@ impl Scan for ScoreState {
     fn update_into<T: Float>(&mut self, x: &[T], out: &mut [T]) -> Result<()> {
         check_out(x.len(), out.len())?;
         let (up, down) = (self.opts.up, self.opts.down);
-        self.s = if self.opts.skipna {
-            run::<T, true>(x, out, self.s, up, down)
-        } else {
-            run::<T, false>(x, out, self.s, up, down)
+        let fast = speculate::forgets(up, down);
+        self.s = match (self.opts.skipna, fast) {
+            (true, true) => speculate::run::<T, true>(x, out, self.s, up, down),
+            (false, true) => speculate::run::<T, false>(x, out, self.s, up, down),
+            (true, false) => run::<T, true>(x, out, self.s, up, down),
+            (false, false) => run::<T, false>(x, out, self.s, up, down),
         };
         Ok(())
     }
 }
 
-/// The loop, branch-free so that random data costs no mispredictions.
+/// One row: the state after value `v`, branch-free so that random data
+/// costs no mispredictions.
 ///
 /// `s * up + v` is one fused multiply-add (rounded once, so the same bits on
-/// every platform), which keeps the loop-carried chain at an FMA and a blend.
-/// A missing value with `skipna` becomes the step `s * 1 + (-0.0)`, which
-/// returns `s` exactly, so it needs no second blend on the chain.
+/// every platform), which keeps the loop-carried chain at a compare, an FMA
+/// and a blend. `!(v <= s)` is `v > s` or a missing value: with `skipna` a
+/// missing value becomes the step `s * 1 + (-0.0)`, which returns `s`
+/// exactly, so it needs no second blend on the chain. (It is also true for
+/// a NaN state, which both branches keep as that NaN.)
 #[inline(always)]
-fn run<T: Float, const SKIPNA: bool>(
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(v <= s)` is true for NaN, on purpose
+pub(super) fn step<const SKIPNA: bool>(s: f64, v: f64, up: f64, down: f64) -> f64 {
+    let nan = v.is_nan();
+    if SKIPNA {
+        let (u, w) = (select(nan, 1.0, up), select(nan, -0.0, v));
+        select(!(v <= s), s.mul_add(u, w), s * down)
+    } else {
+        let t = select(v > s, s.mul_add(up, v), s * down);
+        select(nan, v, t)
+    }
+}
+
+/// The sequential loop.
+pub(super) fn run<T: Float, const SKIPNA: bool>(
     x: &[T],
     out: &mut [T],
     mut s: f64,
@@ -115,15 +133,7 @@ fn run<T: Float, const SKIPNA: bool>(
     down: f64,
 ) -> f64 {
     for (o, &v) in out.iter_mut().zip(x) {
-        let v = v.to_f64();
-        let nan = v.is_nan();
-        if SKIPNA {
-            let (u, w) = if nan { (1.0, -0.0) } else { (up, v) };
-            s = select(nan || v > s, s.mul_add(u, w), s * down);
-        } else {
-            let t = select(v > s, s.mul_add(up, v), s * down);
-            s = select(nan, v, t);
-        }
+        s = step::<SKIPNA>(s, v.to_f64(), up, down);
         *o = T::from_f64(s);
     }
     s
