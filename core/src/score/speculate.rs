@@ -23,8 +23,11 @@
 //! waited for.
 //!
 //! If the input does not let runs meet (a round rewrites more than a
-//! quarter of its rows), the rest of the call runs the sequential loop, so
-//! the worst case costs one round of wasted work.
+//! quarter of its rows), the rows after it run the sequential loop: one
+//! round's worth, then twice as many after each further such round, so
+//! input that never lets runs meet wastes a round of work every 1, 2, 4,
+//! ... rounds, and a stretch that does not (a ramp, say) does not cost the
+//! rest of the series its lanes.
 
 use super::series::step;
 use crate::Float;
@@ -72,21 +75,44 @@ pub(super) fn forgets(up: f64, down: f64) -> bool {
 pub(super) fn run<T: Float, const SKIPNA: bool>(
     x: &[T],
     out: &mut [T],
-    mut s: f64,
+    s: f64,
     up: f64,
     down: f64,
 ) -> f64 {
+    drive::<T, SKIPNA>(x, out, s, up, down).0
+}
+
+/// [`run`], also returning how many rounds ran on the lanes.
+fn drive<T: Float, const SKIPNA: bool>(
+    x: &[T],
+    out: &mut [T],
+    mut s: f64,
+    up: f64,
+    down: f64,
+) -> (f64, usize) {
+    let mut rounds = 0;
     let mut at = 0;
+    // Rows to run sequentially after a round whose runs did not meet;
+    // doubled at each such round in a row, so that input that never lets
+    // runs meet wastes a round only every 1, 2, 4, ... rounds' worth of rows.
+    let mut pause = 0;
     while let Some(seg) = segment(x.len() - at) {
         let end = at + LANES * seg;
         let (next, mended) = round::<T, SKIPNA>(&x[at..end], &mut out[at..end], seg, s, up, down);
         s = next;
         at = end;
-        if 4 * mended > LANES * seg {
-            break;
+        rounds += 1;
+        if 4 * mended <= LANES * seg {
+            pause = 0;
+            continue;
         }
+        pause = (2 * pause).max(LANES * seg).min(x.len() - at);
+        let rows = at..at + pause;
+        s = super::series::run::<T, SKIPNA>(&x[rows.clone()], &mut out[rows], s, up, down);
+        at += pause;
     }
-    super::series::run::<T, SKIPNA>(&x[at..], &mut out[at..], s, up, down)
+    let s = super::series::run::<T, SKIPNA>(&x[at..], &mut out[at..], s, up, down);
+    (s, rounds)
 }
 
 /// One round: eight segments of `seg` rows from state `s`. Returns the
@@ -271,6 +297,24 @@ mod tests {
         x[0] = f64::NAN;
         check::<f64, true>(&x, -0.0, 0.9, -0.5);
         check::<f32, true>(&x, -0.0, 0.9, -0.5);
+    }
+
+    /// After rounds whose runs do not meet (a ramp, where a guess warmed
+    /// on a few rows is far off), the lanes are tried again later: the
+    /// rows after the ramp (all `+inf`, where every run meets at once) run
+    /// on them. Every row keeps the sequential loop's bits.
+    #[test]
+    fn lanes_resume_after_rounds_that_failed() {
+        let seg = segment(1000).unwrap_or(0);
+        let round = LANES * seg;
+        let mut x: Vec<f64> = (0..3 * round).map(|i| i as f64).collect();
+        x.extend(std::iter::repeat_n(f64::INFINITY, 20 * round));
+        check::<f64, true>(&x, 0.0, 0.9, 0.5);
+        let mut out = vec![0.0; x.len()];
+        let (_, rounds) = drive::<f64, true>(&x, &mut out, 0.0, 0.9, 0.5);
+        // Two failed rounds (the first and third), then every round of the
+        // infinities but the two paused after the second failure.
+        assert_eq!(rounds, 2 + 18, "rounds on the lanes");
     }
 
     /// The lanes are really checked: on data where guesses start wrong,
