@@ -46,6 +46,10 @@ trait Agg: Sync {
     const INIT: Self::Acc;
     fn add(&self, g: usize, acc: &mut Self::Acc, v: f64);
     fn merge(a: &mut Self::Acc, b: &Self::Acc);
+    /// Whether [`rows`] prefetches ([`AHEAD`]) for this aggregation of `T`.
+    fn prefetch<T: Float>() -> bool {
+        true
+    }
     /// Aggregates the rows of one leaf (`lo` is its first row) into `acc`.
     fn leaf<T: Float, G: GroupCode>(
         &self,
@@ -54,7 +58,7 @@ trait Agg: Sync {
         lo: usize,
         acc: &mut [Self::Acc],
     ) -> Result<()> {
-        rows(x, groups, lo, acc, |g, a, v| {
+        rows(x, groups, lo, acc, Self::prefetch::<T>(), |g, a, v| {
             self.add(g, a, v);
             true
         })
@@ -62,15 +66,35 @@ trait Agg: Sync {
     }
 }
 
+/// How many rows ahead [`rows`] asks the CPU to fetch the values and codes
+/// (one request per eight rows). The loop's scattered updates keep the
+/// hardware's own prefetcher from running far enough ahead from DRAM: at
+/// 1e7 float64 rows and 1000 groups, group mean went from 1.00-1.05 to
+/// 0.91-0.95 ns a row (256 rows ahead; 128 and 512 gained less, 1024 and
+/// more lost), and data in cache is unchanged.
+const AHEAD: usize = 256;
+
+/// A hint to bring the cache line holding `r` into cache (no effect off
+/// x86-64).
+#[inline(always)]
+fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    safe_arch::prefetch_t0(r);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
 /// Calls `f(code, acc[code], value)` on every row with a code in range and
 /// skips negative codes, until `f` returns `false`; returns the number of
-/// rows consumed. A code `>= acc.len()` is an error naming its row.
+/// rows consumed. A code `>= acc.len()` is an error naming its row. With
+/// `ahead`, the rows [`AHEAD`] rows on are prefetched.
 #[inline(always)]
 fn rows<T: Float, G: GroupCode, A>(
     x: &[T],
     groups: &[G],
     lo: usize,
     acc: &mut [A],
+    ahead: bool,
     mut f: impl FnMut(usize, &mut A, f64) -> bool,
 ) -> Result<usize> {
     let n_groups = acc.len();
@@ -93,6 +117,11 @@ fn rows<T: Float, G: GroupCode, A>(
     let (x8, g8) = (x.chunks_exact(8), groups.chunks_exact(8));
     let tail = x.len() - x8.remainder().len();
     for (k, (xs, gs)) in x8.zip(g8).enumerate() {
+        if ahead {
+            let i = (8 * k + AHEAD).min(x.len() - 1);
+            prefetch(&x[i]);
+            prefetch(&groups[i]);
+        }
         // The eight values widened first, then the eight updates (for
         // `f32` input group sum went from 0.87 to 0.69 ns a row at 1e6;
         // `f64` is unchanged).
@@ -190,6 +219,12 @@ impl Agg for Sum {
     }
     fn merge(a: &mut f64, b: &f64) {
         *a += b;
+    }
+    /// Not for `f64`: its branch-free loop keeps the hardware prefetcher
+    /// ahead on its own, and the hints cost it 3-8% (`f32`, whose loop
+    /// branches, gains 12%).
+    fn prefetch<T: Float>() -> bool {
+        std::mem::size_of::<T>() != 8
     }
 }
 
@@ -304,18 +339,25 @@ impl Agg for Var {
         acc: &mut [Anchored],
     ) -> Result<()> {
         let mut missing = acc.len();
-        let start = rows(x, groups, lo, acc, |g, a, v| {
+        let start = rows(x, groups, lo, acc, true, |g, a, v| {
             let anchors = a.n == 0.0 && !v.is_nan();
             self.add(g, a, v);
             missing -= usize::from(anchors);
             missing > 0
         })?;
-        rows(&x[start..], &groups[start..], lo + start, acc, |_, a, v| {
-            if !v.is_nan() {
-                a.push(v);
-            }
-            true
-        })
+        rows(
+            &x[start..],
+            &groups[start..],
+            lo + start,
+            acc,
+            true,
+            |_, a, v| {
+                if !v.is_nan() {
+                    a.push(v);
+                }
+                true
+            },
+        )
         .map(drop)
     }
     fn merge(a: &mut Anchored, b: &Anchored) {
