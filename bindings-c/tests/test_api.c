@@ -250,6 +250,26 @@ static void test_naive_references(void) {
         same &= out[i] == st;
     }
     CHECK(same);
+    {
+        /* A series long enough for score_series' eight speculative lanes
+           (several rounds of eight segments): still the same bits. */
+        enum { M = 100000 };
+        double *y = malloc(M * sizeof(double)), *o = malloc(M * sizeof(double));
+        for (int i = 0; i < M; i++) {
+            s = s * 1103515245u + 12345u;
+            y[i] = i % 53 == 0 ? NAN : ((s >> 8) % 2000) / 1000.0 - 0.5;
+        }
+        EXPECT(ferroscore_score_series_f64(y, M, NULL, o, M), OK, NULL);
+        st = 0;
+        same = 1;
+        for (int i = 0; i < M; i++) {
+            if (!isnan(y[i])) st = y[i] > st ? fma(st, 0.9, y[i]) : st * 0.5;
+            same &= o[i] == st;
+        }
+        CHECK(same);
+        free(y);
+        free(o);
+    }
     /* power_sum */
     double ps = 0, got;
     for (int i = 0; i < N; i++)
