@@ -139,7 +139,8 @@ def score_loop(xs, up=0.9, down=0.5, init=0.0):
 
 @pytest.mark.parametrize("up,down,init", [(0.9, 0.5, 0.0), (0.5, 0.99, 3.0), (1.0, 0.0, -2.0)])
 def test_score_series_vs_loop(up, down, init):
-    x = make_series(1000, 27, nan_frac=0.1)
+    # 30,000 values: long enough for the core's speculative lanes.
+    x = make_series(30_000, 27, nan_frac=0.1)
     close(fs.score_series(x, up, down, init), score_loop(x.tolist(), up, down, init), rtol=1e-12, atol=1e-12)
 
 
