@@ -385,6 +385,26 @@ fn median_with_large_windows_uses_several_blocks() {
     }
 }
 
+/// The recurrence of `score_series` as plain `if`s, row by row.
+fn plain_score(x: impl Iterator<Item = f64>, o: &ScoreOptions) -> Vec<f64> {
+    let mut s = o.init;
+    x.map(|v| {
+        s = if v.is_nan() {
+            if o.skipna {
+                s
+            } else {
+                f64::NAN
+            }
+        } else if v > s {
+            s.mul_add(o.up, v)
+        } else {
+            s * o.down
+        };
+        s
+    })
+    .collect()
+}
+
 /// `score_series` on inputs long enough for its eight speculative lanes
 /// (tens of thousands of rows), against the recurrence written as plain
 /// `if`s: the same bits, and the same in chunks that cut through lanes.
@@ -412,30 +432,13 @@ fn score_series_matches_the_plain_recurrence_on_long_inputs() {
             (0.999, 0.999, 5.0, true),
             (1.0, 0.5, 0.0, true),
         ] {
-            let mut s = init;
-            let plain: Vec<f64> = x
-                .iter()
-                .map(|&v| {
-                    s = if v.is_nan() {
-                        if skipna {
-                            s
-                        } else {
-                            f64::NAN
-                        }
-                    } else if v > s {
-                        s.mul_add(up, v)
-                    } else {
-                        s * down
-                    };
-                    s
-                })
-                .collect();
             let o = ScoreOptions {
                 up,
                 down,
                 init,
                 skipna,
             };
+            let plain = plain_score(x.iter().copied(), &o);
             let got = score_series(&x, &o).unwrap();
             let ctx = format!("n {n} up {up} down {down} skipna {skipna}");
             assert!(same_bits(&plain, &got), "{ctx}");
@@ -443,21 +446,9 @@ fn score_series_matches_the_plain_recurrence_on_long_inputs() {
             assert!(same_bits(&plain, &parts), "{ctx}, in chunks");
             let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
             let got32 = score_series(&x32, &o).unwrap();
-            let mut s = init;
-            for (i, (&v, &g)) in x32.iter().zip(&got32).enumerate() {
-                let v = f64::from(v);
-                s = if v.is_nan() {
-                    if skipna {
-                        s
-                    } else {
-                        f64::NAN
-                    }
-                } else if v > s {
-                    s.mul_add(up, v)
-                } else {
-                    s * down
-                };
-                let want = s as f32;
+            let plain32 = plain_score(x32.iter().map(|&v| f64::from(v)), &o);
+            for (i, (&p, &g)) in plain32.iter().zip(&got32).enumerate() {
+                let want = p as f32;
                 assert!(
                     want.to_bits() == g.to_bits() || want.is_nan() && g.is_nan(),
                     "{ctx}, f32 row {i}"
