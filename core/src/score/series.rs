@@ -67,7 +67,10 @@ pub struct ScoreState {
 }
 
 impl ScoreState {
-    /// A fresh state at `opts.init`.
+    /// A fresh state at `opts.init`. Inline: built with fat LTO and not
+    /// inlined, its copy of the options stalled on the caller's narrower
+    /// stores, and a one-value call from C cost 26 ns instead of 13.
+    #[inline]
     pub fn new(opts: &ScoreOptions) -> Result<Self> {
         opts.validate()?;
         Ok(ScoreState {
