@@ -232,6 +232,18 @@ static void test_invalid_arguments(void) {
     CHECK(of[0] == 4.5f && of[1] == 4.5f && isnan(of[2]));
 }
 
+/* Whether `out` is the seed loop over `x`, bit for bit (s*up + v is one
+   fused multiply-add; a missing value leaves the state). */
+static int is_seed_loop(const double *x, const double *out, int n) {
+    double st = 0;
+    int same = 1;
+    for (int i = 0; i < n; i++) {
+        if (!isnan(x[i])) st = x[i] > st ? fma(st, 0.9, x[i]) : st * 0.5;
+        same &= out[i] == st;
+    }
+    return same;
+}
+
 static void test_naive_references(void) {
     enum { N = 1000 };
     double *x = malloc(N * sizeof(double)), *out = malloc(N * sizeof(double));
@@ -241,15 +253,9 @@ static void test_naive_references(void) {
         x[i] = ((s >> 8) % 2000) / 1000.0 - 0.5;
         if (i % 37 == 0) x[i] = NAN;
     }
-    /* score_series: the seed loop (s*up + v is one fused multiply-add) */
+    /* score_series: the seed loop */
     EXPECT(ferroscore_score_series_f64(x, N, NULL, out, N), OK, NULL);
-    double st = 0;
-    int same = 1;
-    for (int i = 0; i < N; i++) {
-        if (!isnan(x[i])) st = x[i] > st ? fma(st, 0.9, x[i]) : st * 0.5;
-        same &= out[i] == st;
-    }
-    CHECK(same);
+    CHECK(is_seed_loop(x, out, N));
     {
         /* A series long enough for score_series' eight speculative lanes
            (several rounds of eight segments): still the same bits. */
@@ -260,13 +266,7 @@ static void test_naive_references(void) {
             y[i] = i % 53 == 0 ? NAN : ((s >> 8) % 2000) / 1000.0 - 0.5;
         }
         EXPECT(ferroscore_score_series_f64(y, M, NULL, o, M), OK, NULL);
-        st = 0;
-        same = 1;
-        for (int i = 0; i < M; i++) {
-            if (!isnan(y[i])) st = y[i] > st ? fma(st, 0.9, y[i]) : st * 0.5;
-            same &= o[i] == st;
-        }
-        CHECK(same);
+        CHECK(is_seed_loop(y, o, M));
         free(y);
         free(o);
     }
@@ -285,7 +285,7 @@ static void test_naive_references(void) {
     FerroscoreRollingOptions r = ferroscore_rolling_options_default(5);
     r.min_periods = 1;
     EXPECT(ferroscore_rolling_sum_f64(x, N, &r, out, N), OK, NULL);
-    same = 1;
+    int same = 1;
     for (int i = 0; i < N; i++) {
         double w = 0;
         int k = 0;
