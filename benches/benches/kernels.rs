@@ -1,6 +1,7 @@
 //! Criterion throughput of every kernel family at n = 1e6 and 1e7, float64,
 //! 1% NaN, window 100, 1000 groups, single thread (the default pool is set to
-//! one thread unless FERROSCORE_BENCH_THREADS says otherwise).
+//! one thread unless FERROSCORE_BENCH_THREADS says otherwise); the `_2t`
+//! benches run on a pool of two threads of their own.
 //!
 //! `cargo bench -p ferroscore-benches` (or `make bench-core`).
 
@@ -25,6 +26,35 @@ fn sizes() -> Vec<usize> {
     }
 }
 
+/// Sums `x` in sixteen lanes and nothing else: a plain streaming read.
+fn read(x: &[f64]) -> [f64; 16] {
+    x.chunks_exact(16).fold([0.0f64; 16], |mut a, c| {
+        for j in 0..16 {
+            a[j] += c[j];
+        }
+        a
+    })
+}
+
+/// [`read`] of two arrays.
+fn read2(x: &[f64], y: &[f64]) -> [f64; 16] {
+    x.chunks_exact(16)
+        .zip(y.chunks_exact(16))
+        .fold([0.0f64; 16], |mut a, (c, d)| {
+            for j in 0..16 {
+                a[j] += c[j] + d[j];
+            }
+            a
+        })
+}
+
+/// `f` on the first and on the second halves of `x` and `y`, in parallel.
+fn halves<R: Send>(x: &[f64], y: &[f64], f: impl Fn(&[f64], &[f64]) -> R + Sync) -> (R, R) {
+    let (x0, x1) = x.split_at(x.len() / 2);
+    let (y0, y1) = y.split_at(y.len() / 2);
+    rayon::join(|| f(x0, y0), || f(x1, y1))
+}
+
 fn kernels(c: &mut Criterion) {
     let threads = std::env::var("FERROSCORE_BENCH_THREADS")
         .ok()
@@ -33,6 +63,10 @@ fn kernels(c: &mut Criterion) {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a pool of two threads");
     for n in sizes() {
         let x = series(n, 10, 1);
         let y = series(n, 10, 2);
@@ -48,31 +82,29 @@ fn kernels(c: &mut Criterion) {
 
         // A plain streaming read of `x`: the floor for one-array reductions
         // (sixteen lanes: at 1e6, in cache, eight lanes wait on the adds).
-        grp.bench_function(id("read_baseline"), |b| {
-            b.iter(|| {
-                black_box(&x)
-                    .chunks_exact(16)
-                    .fold([0.0f64; 16], |mut a, c| {
-                        for j in 0..16 {
-                            a[j] += c[j];
-                        }
-                        a
-                    })
-            })
-        });
+        grp.bench_function(id("read_baseline"), |b| b.iter(|| read(black_box(&x))));
         // The same plain read of the two arrays `dot` reads.
         grp.bench_function(id("read_baseline_2"), |b| {
-            b.iter(|| {
-                black_box(&x).chunks_exact(16).zip(y.chunks_exact(16)).fold(
-                    [0.0f64; 16],
-                    |mut a, (c, d)| {
-                        for j in 0..16 {
-                            a[j] += c[j] + d[j];
-                        }
-                        a
-                    },
-                )
-            })
+            b.iter(|| read2(black_box(&x), &y))
+        });
+        // Two threads (a pool of its own, whatever the global one): the
+        // plain reads split in halves, and the reductions that one thread
+        // already runs near the read's speed. What the reads gain bounds
+        // what those reductions can gain.
+        grp.bench_function(id("read_baseline_2t"), |b| {
+            b.iter(|| two.install(|| halves(black_box(&x), &x, |a, _| read(a))))
+        });
+        grp.bench_function(id("read_baseline_2_2t"), |b| {
+            b.iter(|| two.install(|| halves(black_box(&x), &y, read2)))
+        });
+        grp.bench_function(id("sum_2t"), |b| {
+            b.iter(|| two.install(|| agg::sum(black_box(&x))))
+        });
+        grp.bench_function(id("dot_2t"), |b| {
+            b.iter(|| two.install(|| agg::dot(black_box(&x), &y).unwrap()))
+        });
+        grp.bench_function(id("group_sum_1000_2t"), |b| {
+            b.iter(|| two.install(|| agg::group_sum(black_box(&x), &g, Some(1000)).unwrap()))
         });
         grp.bench_function(id("score_series"), |b| {
             b.iter(|| {
