@@ -10,7 +10,7 @@ import json
 import math
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 RES = ROOT / "benches" / "results"
@@ -139,41 +139,43 @@ def criterion_results() -> Dict[str, Dict[str, float]]:
 # Reduction -> the plain read of the same arrays it must stay within 1.5x of.
 STREAM = {"sum": "read_baseline", "power_sum": "read_baseline", "dot": "read_baseline_2"}
 
+# Memory-bound kernel -> its two-thread bench; the plain reads first.
+TWO = {"read_baseline": "read_baseline_2t", "read_baseline_2": "read_baseline_2_2t",
+       "sum": "sum_2t", "dot": "dot_2t", "group_sum_1000": "group_sum_1000_2t"}
+
+
+def paired(per: Dict[str, Dict[str, float]], pairs: Dict[str, str], sizes: List[str],
+           row: Callable[[str, str, str, float, float], str]) -> List[str]:
+    """`row(kernel, other, size, its time, other's time)` for every pair and
+    size where both have a criterion time."""
+    return [row(k, o, s, per[k][s], per[o][s]) for k, o in pairs.items() for s in sizes
+            if per.get(k, {}).get(s) and per.get(o, {}).get(s)]
+
 
 def stream_table(per: Dict[str, Dict[str, float]]) -> List[str]:
     """The reductions against a plain streaming read of the same bytes."""
     sizes = sorted({s for k in STREAM.values() for s in per.get(k, {})})
     if not sizes:
         return []
-    out = ["| kernel | n | ns/element | plain read of the same arrays | ratio (target <= 1.5x) |", "|---|---|---|---|---|"]
-    for kernel, base in STREAM.items():
-        for size in sizes:
-            ours, read = per.get(kernel, {}).get(size), per.get(base, {}).get(size)
-            if ours and read:
-                r = ours / read
-                out.append(f"| {kernel} | {size[2:]} | {ours:.2f} | {read:.2f} ({base}) | "
-                           + (f"{r:.2f}x" if r <= 1.5 else f"**{r:.2f}x**") + " |")
-    return out
 
+    def row(kernel: str, base: str, size: str, ours: float, read: float) -> str:
+        r = ours / read
+        return (f"| {kernel} | {size[2:]} | {ours:.2f} | {read:.2f} ({base}) | "
+                + (f"{r:.2f}x" if r <= 1.5 else f"**{r:.2f}x**") + " |")
 
-# Memory-bound kernel -> its two-thread bench; the plain reads first.
-TWO = {"read_baseline": "read_baseline_2t", "read_baseline_2": "read_baseline_2_2t",
-       "sum": "sum_2t", "dot": "dot_2t", "group_sum_1000": "group_sum_1000_2t"}
+    head = ["| kernel | n | ns/element | plain read of the same arrays | ratio (target <= 1.5x) |", "|---|---|---|---|---|"]
+    return head + paired(per, STREAM, sizes, row)
 
 
 def two_thread_table(per: Dict[str, Dict[str, float]]) -> List[str]:
     """One thread against two on the plain reads and the reductions that
-    one thread already runs near the read's speed."""
+    one thread already runs near the read's speed, at the largest size."""
     sizes = sorted({s for k in TWO.values() for s in per.get(k, {})}, key=lambda s: float(s[2:]))[-1:]
     if not sizes:
         return []
-    out = ["| kernel | n | 1 thread (ns/element) | 2 threads | speed-up |", "|---|---|---|---|---|"]
-    for one, two in TWO.items():
-        for size in sizes:
-            a, b = per.get(one, {}).get(size), per.get(two, {}).get(size)
-            if a and b:
-                out.append(f"| {one} | {size[2:]} | {a:.2f} | {b:.2f} | {a / b:.2f}x |")
-    return out
+    head = ["| kernel | n | 1 thread (ns/element) | 2 threads | speed-up |", "|---|---|---|---|---|"]
+    return head + paired(per, TWO, sizes,
+                         lambda one, _, size, a, b: f"| {one} | {size[2:]} | {a:.2f} | {b:.2f} | {a / b:.2f}x |")
 
 
 def criterion_table(per: Dict[str, Dict[str, float]]) -> List[str]:
