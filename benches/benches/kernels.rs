@@ -48,11 +48,9 @@ fn read2(x: &[f64], y: &[f64]) -> [f64; 16] {
         })
 }
 
-/// `f` on the first and on the second halves of `x` and `y`, in parallel.
-fn halves<R: Send>(x: &[f64], y: &[f64], f: impl Fn(&[f64], &[f64]) -> R + Sync) -> (R, R) {
-    let (x0, x1) = x.split_at(x.len() / 2);
-    let (y0, y1) = y.split_at(y.len() / 2);
-    rayon::join(|| f(x0, y0), || f(x1, y1))
+/// `f` on the first and on the second half of the rows `0..n`, in parallel.
+fn halves<R: Send>(n: usize, f: impl Fn(std::ops::Range<usize>) -> R + Sync) -> (R, R) {
+    rayon::join(|| f(0..n / 2), || f(n / 2..n))
 }
 
 fn kernels(c: &mut Criterion) {
@@ -92,10 +90,10 @@ fn kernels(c: &mut Criterion) {
         // already runs near the read's speed. What the reads gain bounds
         // what those reductions can gain.
         grp.bench_function(id("read_baseline_2t"), |b| {
-            b.iter(|| two.install(|| halves(black_box(&x), &x, |a, _| read(a))))
+            b.iter(|| two.install(|| halves(n, |r| read(&black_box(&x)[r]))))
         });
         grp.bench_function(id("read_baseline_2_2t"), |b| {
-            b.iter(|| two.install(|| halves(black_box(&x), &y, read2)))
+            b.iter(|| two.install(|| halves(n, |r| read2(&black_box(&x)[r.clone()], &y[r]))))
         });
         grp.bench_function(id("sum_2t"), |b| {
             b.iter(|| two.install(|| agg::sum(black_box(&x))))
